@@ -1,0 +1,40 @@
+# Clubapp: `make run` serves the demo on 127.0.0.1:5000, `make test` runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint bench translations install install-dev clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) demo-data --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check clubapp tests
+
+translations: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o clubapp/translations/messages.pot .
+	$(BIN)/pybabel update -i clubapp/translations/messages.pot -d clubapp/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d clubapp/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

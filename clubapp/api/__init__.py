@@ -1,0 +1,77 @@
+"""JSON API v1 (see API.md): flask-smorest blueprints, bearer tokens, one error format."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Flask, g, request
+from flask_babel import gettext as _
+from flask_smorest import Api as SmorestApi
+
+from clubapp.extensions import csrf
+from clubapp.models import User
+from clubapp.services import accounts as account_service
+from clubapp.services.errors import Unauthorised
+
+
+class Api(SmorestApi):
+    """flask-smorest without its app-wide error handler: clubapp.errors answers for the whole app."""
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+
+api = Api(spec_kwargs={
+    "info": {"description": "Clubapp's public JSON API. Authenticate with `Authorization: Bearer <token>`; "
+                            "create a token with POST /api/v1/tokens or on the settings page."},
+})
+
+
+def current_api_user() -> User:
+    """The bearer token's owner, or 401."""
+    user = getattr(g, "api_user", None)
+    if user is None:
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise Unauthorised(_("Send a personal access token: Authorization: Bearer <token>."), code="unauthorized")
+        user = account_service.user_for_api_token(secret.strip())
+        if user is None:
+            raise Unauthorised(_("This token is not valid (revoked, or mistyped)."), code="invalid_token")
+        g.api_user = user
+    return user
+
+
+PUBLIC_ENDPOINTS = {"api_accounts.sign_up", "api_accounts.create_token"}
+
+
+def require_token() -> None:
+    """Before every API view but the public ones: authenticate first, validate after."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        current_api_user()
+
+
+def auth_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Require a bearer token; the view gets the user as its first argument."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return view(current_api_user(), *args, **kwargs)
+
+    wrapper._apidoc = getattr(view, "_apidoc", {})  # type: ignore[attr-defined]
+    return wrapper
+
+
+def init_api(app: Flask) -> None:
+    """Register the API blueprints and the docs page."""
+    from clubapp.api import accounts as accounts_api
+    from clubapp.api import clubs as clubs_api
+    from clubapp.api import docs
+
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearerAuth": []}]
+    for blueprint in (accounts_api.blp, clubs_api.blp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
+    app.register_blueprint(docs.bp)

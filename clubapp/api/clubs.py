@@ -1,0 +1,181 @@
+"""API: clubs, invitations and membership."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from clubapp.api import auth_required, require_token
+from clubapp.api.schemas import Body, Error, IdField, Out, text
+from clubapp.models import Club, Membership, Role, User
+from clubapp.services import clubs as club_service
+from clubapp.services import membership as membership_service
+
+blp = Blueprint("api_clubs", __name__, description="Clubs and membership")
+blp.before_request(require_token)
+
+ROLES = validate.OneOf([r.value for r in Role])
+
+
+class ClubIn(Body):
+    name = text(120, required=True)
+    timezone = text(64, required=True)
+    description = text(4000, allow_none=True)
+    category_exclusive = fields.Boolean()
+    visibility = fields.String(validate=validate.OneOf(["public", "private"]))
+    network_id = fields.String(allow_none=True)
+
+
+class ClubPatch(ClubIn):
+    name = text(120)
+    timezone = text(64)
+
+
+class ClubOut(Out):
+    id = IdField()
+    name = fields.String()
+    slug = fields.String()
+    timezone = fields.String()
+    description = fields.String(allow_none=True)
+    category_exclusive = fields.Boolean()
+    visibility = fields.String()
+    network_id = IdField(allow_none=True)
+    role = fields.Method("get_role", allow_none=True, metadata={"description": "The caller's role, if a member"})
+
+    def get_role(self, club: Club) -> str | None:
+        membership = club.membership_of(self.context_user())
+        return membership.role.value if membership else None
+
+    def context_user(self) -> User | None:
+        from flask import g
+
+        return getattr(g, "api_user", None)
+
+
+class ClubList(Out):
+    items = fields.List(fields.Nested(ClubOut))
+    next = fields.String(allow_none=True)
+
+
+class InvitationIn(Body):
+    email = text(254, required=True)
+    role = fields.String(validate=ROLES)
+
+
+class InvitationOut(Out):
+    id = IdField()
+    token = fields.String()
+    url = fields.String()
+
+
+class AcceptIn(Body):
+    category = text(80, allow_none=True)
+
+
+class MemberOut(Out):
+    user_id = IdField()
+    club_id = IdField()
+    name = fields.Function(lambda m: m.user.name)
+    role = fields.Function(lambda m: m.role.value)
+    category = fields.String(allow_none=True)
+    business_name = fields.Function(lambda m: m.user.business_name)
+    city = fields.Function(lambda m: m.user.city)
+
+
+class MemberPatch(Body):
+    role = fields.String(validate=ROLES)
+    category = text(80, allow_none=True)
+    public_listing = fields.Boolean()
+
+
+@blp.route("/clubs", methods=["POST"])
+@blp.arguments(ClubIn)
+@blp.response(201, ClubOut)
+@blp.alt_response(422, schema=Error, description="A field is not valid")
+@auth_required
+def create_club(user: User, data: dict):  # type: ignore[no-untyped-def]
+    """Create a club; the caller becomes its president."""
+    return club_service.create_club(user, data)
+
+
+@blp.route("/clubs", methods=["GET"])
+@blp.response(200, ClubList)
+@auth_required
+def list_clubs(user: User):  # type: ignore[no-untyped-def]
+    """The clubs the caller belongs to."""
+    return {"items": [club for club, _m in club_service.clubs_of(user)], "next": None}
+
+
+@blp.route("/clubs/<club_id>", methods=["GET"])
+@blp.response(200, ClubOut)
+@blp.alt_response(404, schema=Error, description="Unknown, or private and not yours")
+@auth_required
+def get_club(user: User, club_id: str):  # type: ignore[no-untyped-def]
+    """A club: public clubs for anyone signed in, private ones for members."""
+    return club_service.get_club(club_id, user)[0]
+
+
+@blp.route("/clubs/<club_id>", methods=["PATCH"])
+@blp.arguments(ClubPatch)
+@blp.response(200, ClubOut)
+@blp.alt_response(403, schema=Error, description="Officers only")
+@auth_required
+def update_club(user: User, data: dict, club_id: str):  # type: ignore[no-untyped-def]
+    """Change a club's settings (officers)."""
+    club, _membership = club_service.get_club(club_id, user, need="officer")
+    return club_service.update_club(user, club, data)
+
+
+@blp.route("/clubs/<club_id>/invitations", methods=["POST"])
+@blp.arguments(InvitationIn)
+@blp.response(201, InvitationOut)
+@blp.alt_response(403, schema=Error, description="Officers only")
+@auth_required
+def invite(user: User, data: dict, club_id: str):  # type: ignore[no-untyped-def]
+    """Invite someone by email; the answer carries the single-use token and link."""
+    club, _membership = club_service.get_club(club_id, user, need="officer")
+
+    def link_for(token: str) -> str:
+        return url_for("clubs.accept", token=token, _external=True)
+
+    invitation, token = membership_service.invite(user, club, data["email"], data.get("role"), link_for=link_for)
+    return {"id": invitation.id, "token": token, "url": link_for(token)}
+
+
+@blp.route("/invitations/<token>/accept", methods=["POST"])
+@blp.arguments(AcceptIn)
+@blp.response(200, MemberOut)
+@blp.alt_response(409, schema=Error, description="Category taken, invitation used or expired")
+@auth_required
+def accept(user: User, data: dict, token: str):  # type: ignore[no-untyped-def]
+    """Accept an invitation, optionally naming one's category."""
+    return membership_service.accept_invitation(user, token, data.get("category"))
+
+
+@blp.route("/clubs/<club_id>/members", methods=["GET"])
+@blp.response(200, MemberOut(many=True))
+@auth_required
+def members(user: User, club_id: str):  # type: ignore[no-untyped-def]
+    """The club's members (members only)."""
+    club, _membership = club_service.get_club(club_id, user, need="member")
+    return membership_service.members(club)
+
+
+@blp.route("/clubs/<club_id>/members/<user_id>", methods=["PATCH"])
+@blp.arguments(MemberPatch)
+@blp.response(200, MemberOut)
+@blp.alt_response(409, schema=Error, description="It would leave the club without a president")
+@auth_required
+def update_member(user: User, data: dict, club_id: str, user_id: str) -> Membership:
+    """Change a member's role (president) or category."""
+    club, _membership = club_service.get_club(club_id, user, need="member")
+    return membership_service.update_member(user, club, user_id, data)
+
+
+@blp.route("/clubs/<club_id>/members/<user_id>", methods=["DELETE"])
+@blp.response(204)
+@auth_required
+def remove_member(user: User, club_id: str, user_id: str):  # type: ignore[no-untyped-def]
+    """Remove a member (officers), or leave (the member)."""
+    club, _membership = club_service.get_club(club_id, user, need="member")
+    membership_service.remove_member(user, club, user_id)

@@ -1,0 +1,38 @@
+"""Command-line tools: ``flask --app wsgi <command>``."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from clubapp.extensions import db
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to ``app``."""
+
+    @app.cli.command("demo-data")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+    def demo_data(if_empty: bool) -> None:
+        """Load a realistic demo: BNI chapters, a Dynabuy club, an FCE delegation, a circle in Lima."""
+        from clubapp import demo
+        from clubapp.models import User
+
+        if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+            click.echo("Demo data not loaded: the database already has users.")
+            return
+        login = demo.load()
+        click.echo(f"Demo data loaded. Log in as {login.email} with the password {login.password!r}.")
+
+    @app.cli.command("create-token")
+    @click.argument("email")
+    @click.option("--label", default="cli", help="What the token is for.")
+    def create_token(email: str, label: str) -> None:
+        """Create a personal access token for EMAIL and print it once."""
+        from clubapp.models import User
+        from clubapp.services import accounts
+
+        user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"No user with the email {email}.")
+        click.echo(accounts.create_api_token(user, label).secret)

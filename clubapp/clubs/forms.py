@@ -1,0 +1,64 @@
+"""Club forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from clubapp.forms import TimezoneField, strip
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [("member", _l("Member")), ("secretary", _l("Secretary-treasurer")),
+            ("vice_president", _l("Vice-president")), ("president", _l("President"))]
+
+
+class ClubForm(FlaskForm):
+    name = StringField(_l("Club name"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("e.g. BNI Vichy Avenir"))
+    timezone = TimezoneField(default="Europe/Paris")
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)],
+                                description=_l("When and how the club meets, who it is for."))
+    category_exclusive = BooleanField(_l("One member per category (profession)"))
+    visibility = RadioField(_l("Visibility"), choices=[
+        ("private", _l("Private: only members see the club")),
+        ("public", _l("Public: anyone signed in can find the club and ask to join")),
+    ], default="private")
+    network_id = SelectField(_l("Network"), choices=[], validate_choice=False)
+    submit = SubmitField(_l("Save the club"))
+
+
+class NetworkForm(FlaskForm):
+    name = StringField(_l("Network name"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("e.g. Dynabuy Auvergne"))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Create the network"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email of the person to invite"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=role_choices, default="member")
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class AcceptForm(FlaskForm):
+    category = StringField(_l("Your category (profession) in this club"), validators=[Optional(), Length(max=80)])
+    submit = SubmitField(_l("Join the club"))
+
+
+class JoinForm(FlaskForm):
+    category = StringField(_l("Your category (profession)"), validators=[Optional(), Length(max=80)])
+    message = TextAreaField(_l("A word for the officers"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Ask to join"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices)
+    submit = SubmitField(_l("Change"))
+
+
+class MyMembershipForm(FlaskForm):
+    category = StringField(_l("My category in this club"), validators=[Optional(), Length(max=80)])
+    public_listing = BooleanField(_l("Show my business, category, city and website on the club's public listing"))
+    submit = SubmitField(_l("Save"))

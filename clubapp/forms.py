@@ -1,0 +1,24 @@
+"""Form pieces shared by several blueprints."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+
+from clubapp.core.timezones import all_timezones
+
+
+class TimezoneField(SelectField):
+    """A select of every IANA time zone."""
+
+    def __init__(self, label=None, validators=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(label or _l("Time zone"), validators, choices=[(tz, tz.replace("_", " ")) for tz in all_timezones()],
+                         **kwargs)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [("fr", "Français"), ("en", "English")]
+
+
+def strip(value: str | None) -> str | None:
+    """Field filter: trim surrounding spaces (pasted emails often carry some)."""
+    return value.strip() if isinstance(value, str) else value
