@@ -138,7 +138,8 @@ def register_hooks(app: Flask) -> None:
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         )
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        # Pages that show secrets (tokens, feed URLs) set g.personal and leak no referrer.
+        headers.setdefault("Referrer-Policy", "no-referrer" if getattr(g, "personal", False) else "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         if app.config.get("PRODUCTION"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
