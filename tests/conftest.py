@@ -84,6 +84,16 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits() -> Iterator[None]:
+    """Flask-Limiter keeps ``enabled`` on the shared extension: every test starts with limits off."""
+    from clubapp.extensions import limiter
+
+    limiter.enabled = False
+    yield
+    limiter.enabled = False
+
+
+@pytest.fixture(autouse=True)
 def db(app: Flask) -> Iterator[object]:
     """An app context per test; every table emptied afterwards."""
     with app.app_context():
