@@ -1,7 +1,34 @@
-"""Demo data (placeholder, replaced below)."""
+"""Demo data: ``flask --app wsgi demo-data``.
+
+A small, realistic world: two BNI chapters of Vichy, a Dynabuy club, the FCE delegation of the
+Allier and a French-speaking business circle in Lima. Every person and business is invented;
+French phone numbers come from the ranges ARCEP reserves for fiction (04 65 71, 06 39 98), so
+no real subscriber gets called. The data is fixed and the few random choices use a seeded
+generator, so two loads give the same world.
+"""
 from __future__ import annotations
 
+import random
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+
+from clubapp.core.passwords import hash_password
+from clubapp.core.secrets import digest, new_token
+from clubapp.core.text import slugify
+from clubapp.extensions import db
+from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, NetworkAdmin, Role, User
+from clubapp.models.base import utcnow
+
+DEMO_EMAIL = "demo@clubapp.fr"
+DEMO_PASSWORD = "clubapp-demo-2026"
+EMAIL_DOMAIN = "example.fr"
 
 
 @dataclass
@@ -10,5 +37,406 @@ class DemoLogin:
     password: str
 
 
+class Person(NamedTuple):
+    name: str
+    category: str
+    business: str
+    city: str
+    bio: str
+    country: str = "FR"  # FR: Europe/Paris and French numbers; PE: America/Lima and Peruvian ones
+    locale: str = "fr"
+
+
+PEOPLE: tuple[Person, ...] = (
+    # BNI Vichy Avenir
+    Person("Camille Perrin", "Expert-comptable", "Perrin Expertise Comptable", "Vichy",
+           "Experte-comptable et commissaire aux comptes. Avec mes six collaborateurs, j'accompagne artisans, "
+           "commerçants et professions libérales du bassin de Vichy : bilans, paie, fiscalité et tableaux de bord "
+           "pour piloter l'entreprise au mois le mois."),
+    Person("Julien Bardet", "Couvreur", "Toitures Bardet", "Cusset",
+           "Couvreur-zingueur depuis vingt ans : réfection de toitures, zinguerie, démoussage et isolation des "
+           "combles sur tout le bassin vichyssois."),
+    Person("Sophie Marchand", "Avocat en droit des affaires", "Marchand Avocats", "Vichy",
+           "Avocate au barreau de Cusset. J'accompagne les TPE et PME : création de société, baux commerciaux, "
+           "contrats et recouvrement de créances."),
+    Person("Thomas Giraud", "Agent immobilier", "Giraud Immobilier", "Vichy",
+           "Transaction et gestion locative à Vichy et alentours. Estimation offerte, reportage photo et visite "
+           "virtuelle pour chaque mandat."),
+    Person("Élodie Fournier", "Fleuriste", "L'Atelier d'Élodie", "Bellerive-sur-Allier",
+           "Fleuriste artisanale : bouquets de saison, décoration florale de mariages et d'événements "
+           "d'entreprise, abonnements floraux pour les bureaux et les hôtels."),
+    Person("Nicolas Mercier", "Plombier chauffagiste", "Mercier Plomberie Chauffage", "Cusset",
+           "Installation et dépannage : salles de bains, chaudières, pompes à chaleur. Artisan RGE, "
+           "intervention sous 24 heures sur l'agglomération."),
+    Person("Aurélie Chevalier", "Photographe", "Aurélie Chevalier Photographie", "Vichy",
+           "Portraits professionnels, photos de produits et reportages d'entreprise : des images qui donnent "
+           "envie de vous appeler."),
+    Person("Maxime Lefort", "Assureur", "Lefort Assurances", "Vichy",
+           "Agent général d'assurance : protection des professionnels, flottes automobiles, prévoyance du "
+           "dirigeant et assurance emprunteur."),
+    Person("Pauline Roux", "Ostéopathe", "Cabinet d'ostéopathie Pauline Roux", "Bellerive-sur-Allier",
+           "Ostéopathe D.O. : je soigne actifs, sportifs et nourrissons, et j'anime des ateliers de prévention "
+           "des troubles musculo-squelettiques en entreprise."),
+    Person("Antoine Faure", "Développeur web", "Faure Digital", "Vichy",
+           "Sites vitrines, boutiques en ligne et applications sur mesure, hébergés en France. Je parle votre "
+           "langage, pas seulement le mien."),
+    Person("Laurent Blanchard", "Imprimeur", "Imprimerie Blanchard", "Cusset",
+           "Imprimerie familiale depuis 1978 : cartes de visite, plaquettes, grands formats et objets "
+           "publicitaires, en offset comme en numérique."),
+    Person("Isabelle Morel", "Traiteur", "Morel Traiteur", "Saint-Yorre",
+           "Buffets, cocktails et plateaux-repas pour vos séminaires et vos fêtes, cuisinés avec des produits "
+           "du Bourbonnais."),
+    Person("Romain Dufour", "Électricien", "Dufour Électricité", "Creuzier-le-Vieux",
+           "Électricité générale, mise aux normes, bornes de recharge et domotique, chez les particuliers comme "
+           "dans les locaux professionnels."),
+    Person("Céline Gauthier", "Conseiller en gestion de patrimoine", "Gauthier Patrimoine", "Vichy",
+           "Conseillère en gestion de patrimoine indépendante : retraite, transmission, épargne salariale et "
+           "placements du chef d'entreprise."),
+    Person("Frédéric Lambert", "Garagiste", "Garage Lambert", "Saint-Yorre",
+           "Entretien et réparation toutes marques, véhicules de société et utilitaires. Véhicule de prêt pour "
+           "les professionnels."),
+    Person("Marion Bertrand", "Architecte d'intérieur", "Marion Bertrand Intérieurs", "Vichy",
+           "Conception et rénovation d'intérieurs pour les commerces, les bureaux et les appartements, du plan "
+           "3D au suivi de chantier."),
+    Person("Hugo Perrot", "Paysagiste", "Perrot Paysages", "Abrest",
+           "Création et entretien d'espaces verts pour les particuliers, les copropriétés et les entreprises."),
+    Person("Sandrine Colin", "Agence de communication", "Colin & Co", "Vichy",
+           "Stratégie de marque, identité visuelle et réseaux sociaux pour les entreprises locales qui veulent "
+           "se faire connaître."),
+    # BNI Vipiacus
+    Person("Stéphane Renaud", "Courtier en crédit", "Renaud Courtage", "Vichy",
+           "Courtier en prêts immobiliers et professionnels : je négocie votre financement auprès d'une "
+           "vingtaine de banques partenaires."),
+    Person("Nathalie Lemoine", "Expert-comptable", "Cabinet Lemoine", "Cusset",
+           "Experte-comptable : tenue, bilans, paie et conseil pour les artisans, les commerçants et les "
+           "professions libérales."),
+    Person("David Roussel", "Avocat en droit social", "Roussel Avocat", "Vichy",
+           "Droit du travail côté employeurs : contrats, ruptures, contentieux prud'homal et audit social."),
+    Person("Guillaume Picard", "Couvreur", "Picard Couverture", "Bellerive-sur-Allier",
+           "Couverture, charpente et zinguerie ; spécialiste des toitures anciennes en tuiles et en ardoise."),
+    Person("Claire Aubert", "Fleuriste", "Fleurs de Claire", "Vichy",
+           "Boutique de fleurs en centre-ville : compositions pour vos clients, vos salons et vos événements, "
+           "livrées le jour même."),
+    Person("Vincent Masson", "Menuisier", "Menuiserie Masson", "Saint-Pourçain-sur-Sioule",
+           "Fenêtres, portes, escaliers et agencements sur mesure, fabriqués dans notre atelier."),
+    Person("Karine Dupuis", "Assureur", "Dupuis Assurances", "Vichy",
+           "Courtière en assurances : multirisque professionnelle, responsabilité civile, santé collective et "
+           "prévoyance."),
+    Person("Mickaël Boyer", "Plombier", "Boyer Plomberie", "Vichy",
+           "Plomberie, recherche de fuites et débouchage ; contrats d'entretien pour les syndics et les "
+           "commerces."),
+    Person("Jessica Noël", "Esthéticienne", "Institut Jessica", "Vichy",
+           "Institut de beauté : soins du visage et du corps, épilation, onglerie. Cartes cadeaux pour vos "
+           "clients et vos salariés."),
+    Person("Benoît Huet", "Signalétique et enseignes", "Huet Signalétique", "Gannat",
+           "Enseignes, marquage de véhicules, panneaux de chantier et vitrophanie : votre entreprise se voit "
+           "de loin."),
+    Person("Cédric Fabre", "Informaticien", "Fabre Informatique", "Vichy",
+           "Maintenance, sauvegarde et cybersécurité pour les TPE ; dépannage à distance ou sur site en moins "
+           "de quatre heures."),
+    Person("Alexandre Brun", "Traiteur", "Brun Réceptions", "Cusset",
+           "Traiteur événementiel : cocktails dînatoires, repas d'affaires et mariages jusqu'à 300 couverts."),
+    Person("Mathieu Caron", "Diagnostiqueur immobilier", "Caron Diagnostics", "Vichy",
+           "Diagnostics avant vente ou location : DPE, amiante, plomb, électricité, gaz. Rapport sous 48 heures."),
+    Person("Laura Meunier", "Sophrologue", "Laura Meunier Sophrologie", "Cusset",
+           "Gestion du stress et préparation mentale, en séance individuelle ou en atelier pour les équipes."),
+    # Dynabuy Vichy Val d'Allier
+    Person("Pascal Rey", "Cabinet de recrutement", "Rey Recrutement", "Vichy",
+           "Cabinet de recrutement pour les PME de l'Allier : commerciaux, techniciens et cadres, avec une "
+           "garantie de remplacement."),
+    Person("Gilles Arnaud", "Développement commercial", "Arnaud Développement", "Clermont-Ferrand",
+           "Responsable du réseau Dynabuy Auvergne. J'aide les dirigeants à structurer leur prospection et à "
+           "former leurs commerciaux."),
+    Person("Véronique Besson", "Expert-comptable", "Besson & Associés", "Vichy",
+           "Cabinet d'expertise comptable de douze personnes : comptabilité, juridique, social et conseil à la "
+           "création d'entreprise."),
+    Person("Emily Carter", "Chambres d'hôtes", "Le Clos des Tilleuls", "Le Vernet",
+           "Anglaise installée dans l'Allier depuis 2009, j'accueille vos clients, formateurs et collaborateurs "
+           "de passage dans cinq chambres au calme, à dix minutes de Vichy.", locale="en"),
+    Person("Jérôme Vidal", "Couvreur", "Vidal Toiture", "Moulins",
+           "Couverture neuve et rénovation, charpente et isolation par l'extérieur dans tout le nord de "
+           "l'Allier."),
+    Person("Patrick Jacquet", "Caviste", "La Cave de Patrick", "Vichy",
+           "Vins, champagnes et spiritueux ; coffrets cadeaux d'entreprise et dégustations pour vos séminaires."),
+    Person("Sylvie Prévost", "Agent immobilier", "Prévost Immobilier", "Montluçon",
+           "Agence indépendante : vente de maisons, de locaux commerciaux et de fonds de commerce dans le "
+           "bassin montluçonnais."),
+    Person("Yannick Hamon", "Électricien", "Hamon Électricité", "Cusset",
+           "Électricité du bâtiment et de l'industrie, éclairage LED et photovoltaïque pour les entreprises."),
+    Person("Christelle Noyer", "Avocat", "Noyer Avocat", "Clermont-Ferrand",
+           "Avocate au barreau de Clermont-Ferrand : droit commercial, entreprises en difficulté et procédures "
+           "collectives."),
+    Person("Fabien Baron", "Location de véhicules", "Baron Location", "Vichy",
+           "Location d'utilitaires et de minibus à la journée ou au mois, pour les artisans, les entreprises "
+           "et les associations."),
+    Person("Julie Charpentier", "Coach professionnel", "Julie Charpentier Coaching", "Moulins",
+           "Coach certifiée : accompagnement des dirigeants et des managers, cohésion d'équipe et prise de "
+           "parole en public."),
+    Person("Arnaud Rolland", "Ébéniste", "Atelier Rolland", "Saint-Pourçain-sur-Sioule",
+           "Mobilier sur mesure en bois massif, agencement de boutiques et restauration de meubles anciens."),
+    # FCE Allier
+    Person("Hélène Vasseur", "Transporteur", "Transports Vasseur", "Moulins",
+           "Je dirige l'entreprise familiale de transport routier fondée par mon grand-père : quarante camions, "
+           "messagerie et transport frigorifique."),
+    Person("Agnès Tessier", "Épicerie fine", "Les Saveurs d'Agnès", "Vichy",
+           "Épicerie fine et produits régionaux : fromages, charcuteries et vins du Bourbonnais ; paniers garnis "
+           "pour les comités d'entreprise."),
+    Person("Corinne Lacroix", "Conseil en ressources humaines", "Lacroix RH", "Montluçon",
+           "Consultante RH à temps partagé pour les PME : recrutement, entretiens professionnels, plans de "
+           "formation."),
+    Person("Anne Guillot", "Fromagère", "Fromagerie Guillot", "Saint-Pourçain-sur-Sioule",
+           "Fromagerie fermière : chèvres et tommes au lait cru, vendus sur les marchés, en épiceries fines et "
+           "aux restaurants de la région."),
+    Person("Martine Royer", "Maçonnerie", "Royer Bâtiment", "Cusset",
+           "À la tête d'une entreprise de maçonnerie de douze salariés : construction, extension et rénovation."),
+    Person("Delphine Rivière", "Pharmacienne", "Pharmacie Rivière", "Montluçon",
+           "Pharmacienne titulaire : orthopédie, matériel médical et trousses de secours pour les entreprises."),
+    Person("Laetitia Perret", "Agence de voyages", "Perret Voyages", "Moulins",
+           "Voyages d'affaires, séminaires et incentives ; billetterie et organisation des déplacements de vos "
+           "équipes."),
+    Person("Émilie Barbier", "Graphiste", "Émilie Barbier Graphisme", "Moulins",
+           "Graphiste indépendante : logos, chartes graphiques, packaging et supports imprimés."),
+    # Cercle d'affaires francophone de Lima
+    Person("Mathilde Garnier", "Avocat", "Garnier Abogados", "San Isidro",
+           "Avocate aux barreaux de Paris et de Lima : implantation de filiales, droit des sociétés et visas de "
+           "travail pour les entreprises françaises au Pérou.", country="PE"),
+    Person("Olivier Lemaire", "Boulanger", "Panadería Lemaire", "Miraflores",
+           "Boulanger formé à Lyon, installé à Miraflores depuis 2014 : baguettes, viennoiseries et pâtisseries "
+           "françaises, livrées aux hôtels et aux restaurants.", country="PE"),
+    Person("Lucía Salazar", "Traductrice", "Salazar Traducciones", "Lima",
+           "Ancienne élève du lycée franco-péruvien, traductrice assermentée français-espagnol : actes, contrats, "
+           "sites web et interprétariat de réunions.", country="PE"),
+    Person("Carlos Mendoza", "Agence de voyage réceptive", "Andes Réceptif", "Cusco",
+           "Inbound tour operator in Cusco: tailor-made trips to Machu Picchu and the Sacred Valley for French- "
+           "and English-speaking travellers.", country="PE", locale="en"),
+    Person("Sofía Vargas", "Chocolatière", "Cacao Sofía", "Barranco",
+           "Chocolat « bean to bar » à partir de cacaos de Piura et de Cusco ; coffrets cadeaux pour les "
+           "entreprises et export vers la France.", country="PE"),
+    Person("Pierre-Yves Le Gall", "Déménageur", "Le Gall Mudanzas", "Santiago de Surco",
+           "Déménagements internationaux France-Pérou, garde-meubles et accueil des familles expatriées.",
+           country="PE"),
+    Person("Diego Chávez", "Architecte", "Chávez Arquitectos", "Barranco",
+           "Architecture and interior design studio: restaurants, shops and homes, with a soft spot for the old "
+           "houses of Barranco.", country="PE", locale="en"),
+    Person("Claire Fontaine", "Agent immobilier", "Fontaine Propiedades", "Miraflores",
+           "Location et vente d'appartements à Miraflores, San Isidro et Barranco ; j'accompagne les familles "
+           "françaises dès leur arrivée.", country="PE"),
+    Person("Rosa Huamán", "Textile en alpaga", "Huamán Textiles", "Arequipa",
+           "Tissages et tricots en alpaga réalisés avec des artisanes de la région d'Arequipa ; commandes sur "
+           "mesure pour les boutiques en Europe.", country="PE"),
+    Person("Benjamin Rousseau", "Importateur de vins", "Rousseau Vinos", "San Isidro",
+           "Vins de domaines familiaux de Bourgogne, du Rhône et du Languedoc, importés pour la restauration et "
+           "les particuliers.", country="PE"),
+    Person("Camila Torres", "École de langues", "Hola Français", "Miraflores",
+           "Cours de français pour adultes et entreprises, préparation au DELF et au DALF, en ligne ou en "
+           "présentiel.", country="PE"),
+    Person("Thibault Marchal", "Photographe", "Thibault Marchal Photo", "Barranco",
+           "Photographe de voyage et d'entreprise : reportages, portraits et images pour les hôtels et les "
+           "agences.", country="PE"),
+    Person("Julien Moreau", "Conseil à l'export", "Moreau Export Conseil", "Moulins",
+           "Dix ans à Lima avant de rentrer dans l'Allier : j'aide les PME françaises à vendre au Pérou, au Chili "
+           "et en Colombie."),
+    # Not members yet: they asked to join BNI Vichy Avenir.
+    Person("Kévin Lopes", "Serrurier", "Lopes Serrurerie", "Vichy",
+           "Serrurier dépanneur : ouverture de portes, blindage, contrôle d'accès et rideaux métalliques pour les "
+           "commerces."),
+    Person("Manon Girard", "Diététicien", "Manon Girard Diététique", "Cusset",
+           "Diététicienne-nutritionniste : consultations, ateliers en entreprise et accompagnement des sportifs."),
+)
+
+NETWORKS = (
+    ("BNI Allier", "bni-allier",
+     "Les chapitres BNI de l'Allier. Chaque chapitre se réunit une fois par semaine, tôt le matin, en "
+     "visioconférence : un membre par métier, et des recommandations d'affaires qualifiées entre membres."),
+    ("Dynabuy Auvergne", "dynabuy-auvergne",
+     "Les clubs d'affaires Dynabuy d'Auvergne. En plus de la réunion mensuelle de chaque club, deux à quatre "
+     "visioconférences régionales par semaine, ouvertes à tous les membres du réseau."),
+)
+
+
+class ClubSpec(NamedTuple):
+    name: str
+    network: str | None
+    timezone: str
+    visibility: str
+    category_exclusive: bool
+    description: str
+    roster: Sequence[str]  # president, vice-president, secretary, then members
+    listed: frozenset[str]  # members who opted into the public listing
+
+
+CLUBS = (
+    ClubSpec(
+        "BNI Vichy Avenir", "BNI Allier", "Europe/Paris", "public", True,
+        "Chapitre BNI de l'agglomération de Vichy. Nous nous réunissons chaque jeudi à 7h30 en "
+        "visioconférence : présentations de 60 secondes, recommandations d'affaires et tête-à-tête entre "
+        "membres. Un seul membre par métier ; les visiteurs sont les bienvenus sur invitation.",
+        ("Camille Perrin", "Julien Bardet", "Sophie Marchand", "Thomas Giraud", "Élodie Fournier",
+         "Nicolas Mercier", "Aurélie Chevalier", "Maxime Lefort", "Pauline Roux", "Antoine Faure",
+         "Laurent Blanchard", "Isabelle Morel", "Romain Dufour", "Céline Gauthier", "Frédéric Lambert",
+         "Marion Bertrand", "Hugo Perrot", "Sandrine Colin"),
+        frozenset({"Camille Perrin", "Julien Bardet", "Élodie Fournier", "Aurélie Chevalier", "Antoine Faure",
+                   "Laurent Blanchard", "Isabelle Morel"}),
+    ),
+    ClubSpec(
+        "BNI Vipiacus", "BNI Allier", "Europe/Paris", "public", True,
+        "Le second chapitre BNI de Vichy se retrouve chaque vendredi à 7h30 en visioconférence. Un métier, un "
+        "membre : chacun présente son activité, transmet des recommandations et remercie pour les affaires "
+        "conclues. Environ 80 % des membres se connectent chaque semaine.",
+        ("Stéphane Renaud", "Nathalie Lemoine", "David Roussel", "Guillaume Picard", "Claire Aubert",
+         "Vincent Masson", "Karine Dupuis", "Mickaël Boyer", "Jessica Noël", "Benoît Huet", "Cédric Fabre",
+         "Alexandre Brun", "Mathieu Caron", "Laura Meunier"),
+        frozenset({"Guillaume Picard", "Claire Aubert", "Vincent Masson", "Benoît Huet"}),
+    ),
+    ClubSpec(
+        "Dynabuy Vichy Val d'Allier", "Dynabuy Auvergne", "Europe/Paris", "public", True,
+        "Club d'affaires Dynabuy du Val d'Allier. Réunion mensuelle le deuxième mardi à 12h en "
+        "visioconférence, et deux à quatre visios régionales par semaine avec les autres clubs Dynabuy "
+        "Auvergne. Exclusivité professionnelle : un seul membre par métier.",
+        ("Pascal Rey", "Gilles Arnaud", "Véronique Besson", "Emily Carter", "Jérôme Vidal", "Patrick Jacquet",
+         "Sylvie Prévost", "Yannick Hamon", "Christelle Noyer", "Fabien Baron", "Julie Charpentier",
+         "Arnaud Rolland", "Benoît Huet", "Julien Moreau"),
+        frozenset({"Emily Carter", "Patrick Jacquet", "Arnaud Rolland"}),
+    ),
+    ClubSpec(
+        "FCE Allier", None, "Europe/Paris", "private", False,
+        "Délégation de l'Allier des Femmes cheffes d'entreprises. Un court point quotidien en visioconférence, "
+        "du lundi au vendredi à 8h30, pour prendre des nouvelles, s'informer et monter des actions de "
+        "solidarité pour le commerce local. Une délégation à Moulins est en préparation.",
+        ("Hélène Vasseur", "Agnès Tessier", "Corinne Lacroix", "Camille Perrin", "Sophie Marchand",
+         "Nathalie Lemoine", "Sylvie Prévost", "Anne Guillot", "Martine Royer", "Delphine Rivière",
+         "Laetitia Perret", "Émilie Barbier"),
+        frozenset({"Agnès Tessier", "Anne Guillot"}),
+    ),
+    ClubSpec(
+        "Cercle d'affaires francophone de Lima", None, "America/Lima", "public", False,
+        "Le cercle des entrepreneurs français et francophones du Pérou. Nous nous retrouvons en "
+        "visioconférence le premier mardi de chaque mois à 19h (heure de Lima), avec des membres restés en "
+        "France. Notre annuaire public fait connaître les entreprises de la communauté, aux Péruviens comme aux "
+        "voyageurs de passage : faisons vivre le savoir-faire francophone au Pérou !",
+        ("Mathilde Garnier", "Olivier Lemaire", "Lucía Salazar", "Carlos Mendoza", "Sofía Vargas",
+         "Pierre-Yves Le Gall", "Diego Chávez", "Claire Fontaine", "Rosa Huamán", "Benjamin Rousseau",
+         "Camila Torres", "Thibault Marchal", "Julien Moreau"),
+        frozenset({"Mathilde Garnier", "Olivier Lemaire", "Lucía Salazar", "Carlos Mendoza", "Sofía Vargas",
+                   "Pierre-Yves Le Gall", "Claire Fontaine", "Rosa Huamán", "Benjamin Rousseau", "Camila Torres",
+                   "Julien Moreau"}),
+    ),
+)
+
+NETWORK_ADMINS = (("BNI Allier", "Camille Perrin"), ("Dynabuy Auvergne", "Gilles Arnaud"))
+
+JOIN_REQUESTS = (
+    ("BNI Vichy Avenir", "Kévin Lopes", 3,
+     "Bonjour, Julien Bardet m'a invité à votre réunion du jeudi il y a trois semaines. J'aimerais rejoindre le "
+     "chapitre : la serrurerie n'y est pas encore représentée."),
+    ("BNI Vichy Avenir", "Manon Girard", 1,
+     "Installée à Cusset depuis deux ans, je cherche un réseau de recommandation sérieux. Le jeudi à 7h30 me "
+     "convient très bien."),
+    ("Cercle d'affaires francophone de Lima", "Antoine Faure", 6,
+     "Je travaille déjà avec deux entreprises francophones de Lima et je serais ravi de rencontrer le cercle, "
+     "même à distance."),
+)
+
+INVITATION = ("BNI Vichy Avenir", "marc.delorme@example.fr", "Camille Perrin", 2)
+
+ROLES = (Role.PRESIDENT, Role.VICE_PRESIDENT, Role.SECRETARY)
+TIMEZONES = {"FR": "Europe/Paris", "PE": "America/Lima"}
+
+
+def _email(person: Person) -> str:
+    if person.name == "Camille Perrin":
+        return DEMO_EMAIL
+    first, last = person.name.split(" ", 1)
+    return f"{slugify(first)}.{slugify(last).replace('-', '')}@{EMAIL_DOMAIN}"  # pierre-yves.legall@
+
+
+def _website(person: Person) -> str:
+    # "L'Atelier d'Élodie" -> latelier-delodie: elided articles stick to the next word.
+    host = re.sub(r"\b([a-z])-", r"\1", slugify(person.business))
+    return f"https://www.{host}.{'com.pe' if person.country == 'PE' else 'fr'}"
+
+
+def _phones(rng: random.Random) -> dict[str, str]:
+    """A distinct phone number per person, in the usual written form of their country."""
+    fictional = iter(rng.sample(range(10_000), len(PEOPLE)))
+    phones = {}
+    for person in PEOPLE:
+        if person.country == "PE":
+            digits = f"9{rng.randrange(10**8):08d}"
+            phones[person.name] = f"+51 {digits[:3]} {digits[3:6]} {digits[6:]}"
+        else:
+            prefix = "04 65 71" if rng.random() < 0.3 else "06 39 98"  # landline or mobile
+            n = next(fictional)
+            phones[person.name] = f"{prefix} {n // 100:02d} {n % 100:02d}"
+    return phones
+
+
+def _refuse_if_loaded() -> None:
+    emails = [_email(p) for p in PEOPLE]
+    slugs = [slugify(c.name) for c in CLUBS]
+    if (db.session.scalar(sa.select(User.id).where(User.email.in_(emails)).limit(1))
+            or db.session.scalar(sa.select(Club.id).where(Club.slug.in_(slugs)).limit(1))
+            or db.session.scalar(sa.select(Network.id).where(Network.slug.in_([n[1] for n in NETWORKS])).limit(1))):
+        raise click.ClickException("The demo data (or a user or club of the same name) is already in the database.")
+
+
 def load() -> DemoLogin:
-    raise NotImplementedError
+    """Insert the demo world in one transaction and return the login to try it with."""
+    _refuse_if_loaded()
+    rng = random.Random(2026)
+    now = utcnow().replace(microsecond=0)
+    password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
+    phones = _phones(rng)
+
+    def days_ago(low: int, high: int) -> datetime:
+        return now - timedelta(days=rng.randint(low, high), minutes=rng.randrange(24 * 60))
+
+    users: dict[str, User] = {}
+    for person in PEOPLE:
+        users[person.name] = User(
+            email=_email(person), password_hash=password_hash, name=person.name,
+            timezone=TIMEZONES[person.country], locale=person.locale, business_name=person.business,
+            category=person.category, city=person.city, phone=phones[person.name], website=_website(person),
+            bio=person.bio, created_at=days_ago(400, 2000),
+        )
+    db.session.add_all(users.values())
+
+    networks = {name: Network(name=name, slug=slug, description=description, created_at=days_ago(2500, 3000))
+                for name, slug, description in NETWORKS}
+    db.session.add_all(networks.values())
+    for network_name, admin in NETWORK_ADMINS:
+        networks[network_name].admins.append(NetworkAdmin(user=users[admin]))
+
+    clubs: dict[str, Club] = {}
+    for spec in CLUBS:
+        club = Club(name=spec.name, slug=slugify(spec.name), timezone=spec.timezone, description=spec.description,
+                    category_exclusive=spec.category_exclusive, visibility=spec.visibility,
+                    network=networks[spec.network] if spec.network else None, created_at=days_ago(1500, 2400))
+        clubs[spec.name] = club
+        db.session.add(club)
+        for rank, name in enumerate(spec.roster):
+            user = users[name]
+            db.session.add(Membership(
+                club=club, user=user, role=ROLES[rank] if rank < len(ROLES) else Role.MEMBER,
+                category=user.category,
+                exclusive_category=user.category.casefold() if spec.category_exclusive and user.category else None,
+                public_listing=name in spec.listed,
+                # Officers were there first; then members joined over the years.
+                joined_at=days_ago(1200, 1400) if rank < len(ROLES) else days_ago(20, 1150),
+            ))
+
+    for club_name, name, age_days, message in JOIN_REQUESTS:
+        db.session.add(JoinRequest(club=clubs[club_name], user=users[name], category=users[name].category,
+                                   message=message, created_at=now - timedelta(days=age_days, hours=5)))
+
+    club_name, email, inviter, age_days = INVITATION
+    sent = now - timedelta(days=age_days, hours=2)
+    db.session.add(Invitation(
+        club=clubs[club_name], email=email, role=Role.MEMBER, invited_by=users[inviter],
+        # A real random token, thrown away: nobody can accept this demo invitation, an officer can withdraw it.
+        token_hash=digest(new_token()), created_at=sent,
+        expires_at=sent + timedelta(days=current_app.config.get("INVITATION_DAYS", 14)),
+    ))
+
+    db.session.commit()
+    return DemoLogin(DEMO_EMAIL, DEMO_PASSWORD)
