@@ -9,7 +9,7 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 
 from clubapp import config as config_module
-from clubapp.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from clubapp.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -86,6 +86,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     mail.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
 
     from clubapp.auth.session import load_user
 
@@ -104,12 +105,14 @@ def register_blueprints(app: Flask) -> None:
     from clubapp.clubs import bp as clubs_bp
     from clubapp.feeds import bp as feeds_bp
     from clubapp.main import bp as main_bp
+    from clubapp.meetings import bp as meetings_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(clubs_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(meetings_bp)
     init_api(app)
 
 

@@ -21,6 +21,10 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     REDIS_URL: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"  # per process; RedisCache when REDIS_URL is set
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_THRESHOLD = 2000
+    FEED_UID_DOMAIN = "clubapp"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     PRODUCTION = False
@@ -83,6 +87,10 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if config.get("REDIS_URL") and config.get("CACHE_TYPE") == "SimpleCache":
+        config["CACHE_TYPE"] = "RedisCache"
+        config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
+        config.setdefault("CACHE_KEY_PREFIX", "clubapp:")
     if config.get("PRODUCTION"):
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True

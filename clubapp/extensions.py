@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,4 +33,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
+cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -11,7 +11,10 @@ from flask_smorest import Api as SmorestApi
 from clubapp.extensions import csrf
 from clubapp.models import User
 from clubapp.services import accounts as account_service
-from clubapp.services.errors import Unauthorised
+from clubapp.services.errors import NotFound, Unauthorised
+
+# Database integer keys are at most 64-bit signed; a longer number names nothing (and must not reach the driver).
+MAX_ID = 2**63 - 1
 
 
 class Api(SmorestApi):
@@ -39,7 +42,15 @@ def current_api_user() -> User:
         if user is None:
             raise Unauthorised(_("This token is not valid (revoked, or mistyped)."), code="invalid_token")
         g.api_user = user
+        g.personal = True  # answers carry personal data: Cache-Control: no-store, no referrer
     return user
+
+
+def path_id(value: str, message: object = None) -> int:
+    """An id from the URL as an int, or NotFound: ids are opaque strings that only we parse."""
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    raise NotFound(message or _("This does not exist, or is not visible to you."))
 
 
 PUBLIC_ENDPOINTS = {"api_accounts.sign_up", "api_accounts.create_token"}
@@ -67,11 +78,12 @@ def init_api(app: Flask) -> None:
     from clubapp.api import accounts as accounts_api
     from clubapp.api import clubs as clubs_api
     from clubapp.api import docs
+    from clubapp.api import meetings as meetings_api
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (accounts_api.blp, clubs_api.blp):
+    for blueprint in (accounts_api.blp, clubs_api.blp, meetings_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(docs.bp)

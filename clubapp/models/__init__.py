@@ -1,15 +1,20 @@
 """SQLAlchemy 2.0 typed models, one module per aggregate."""
 from clubapp.models.club import Club, Invitation, JoinRequest, Membership, Network, NetworkAdmin, Role
+from clubapp.models.meeting import Closure, MeetingSeries, OccurrenceOverride, SeriesVersion
 from clubapp.models.user import ApiToken, User
 
 __all__ = [
     "ApiToken",
+    "Closure",
     "Club",
     "Invitation",
     "JoinRequest",
+    "MeetingSeries",
     "Membership",
     "Network",
     "NetworkAdmin",
+    "OccurrenceOverride",
     "Role",
+    "SeriesVersion",
     "User",
 ]

@@ -1,17 +1,54 @@
-"""Personal calendar feed tokens."""
+"""Calendar feeds: personal feed tokens, and the feed bodies with their ETags.
+
+A feed's ETag is derived from cheap facts (the clubs' ``schedule_changed_at``, the user's name
+and token) without building the feed, so a conditional request costs two small queries; the
+body is built once per version and kept in the cache (per process, or Redis).
+"""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
+from clubapp.core.ical import FeedEvent, FeedOverride, build_calendar
+from clubapp.core.recurrence import last_date, local_instant, parse_rule
 from clubapp.core.secrets import digest
-from clubapp.extensions import db
-from clubapp.models import User
+from clubapp.extensions import cache, db
+from clubapp.models import Club, MeetingSeries, Membership, User
+from clubapp.models.meeting import Closure
+from clubapp.services import meetings
+from clubapp.services.errors import NotFound
 
+PageUrl = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's validators, known before its body; ``body()`` builds it (or takes it from the cache)."""
+
+    etag: str
+    last_modified: datetime
+    build: Callable[[], bytes]
+
+    def body(self) -> bytes:
+        key = f"feed:{self.etag}"
+        body = cache.get(key)
+        if body is None:
+            body = self.build()
+            cache.set(key, body)
+        return body
+
+
+# Tokens
 
 def _token_from_salt(salt: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
@@ -39,3 +76,163 @@ def user_for_feed_token(token: str) -> User | None:
     if not token or len(token) > 128:
         return None
     return db.session.scalar(sa.select(User).where(User.feed_token_hash == digest(token)))
+
+
+# Series -> iCalendar events
+
+def _uid(series: MeetingSeries, index: int, effective: date) -> str:
+    domain = current_app.config["FEED_UID_DOMAIN"]
+    suffix = "" if index == 0 else f"-{effective:%Y%m%d}"
+    return f"series-{series.id}{suffix}@{domain}"
+
+
+def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure]) -> list[meetings.Occurrence]:
+    """Occurrences that differ from their master: overridden ones and those in closures."""
+    zone = ZoneInfo(series.timezone)
+    found: dict[date, meetings.Occurrence] = {}
+    for closure in closures:
+        start = local_instant(closure.start_date, time(0), zone) - timedelta(days=1)
+        end = local_instant(closure.end_date, time(0), zone) + timedelta(days=2)
+        for occurrence in meetings.expand(series, start, end, closures):
+            found[occurrence.original_date] = occurrence
+    overrides = {o.original_date: o for o in series.overrides}
+    for day, override in overrides.items():
+        occurrence = meetings._occurrence(series, day, zone, override, closures)
+        if occurrence is not None:
+            found[day] = occurrence
+    return list(found.values())
+
+
+def series_events(series: MeetingSeries, closures: list[Closure], page_url: PageUrl | None,
+                  with_video: bool = True) -> list[FeedEvent]:
+    """One master per version of the series, with its overrides and EXDATEs."""
+    zone = ZoneInfo(series.timezone)
+    described = _occurrences_to_describe(series, closures)
+    categories = (series.club.name,)
+    versions = series.versions
+    rule = parse_rule(series.rrule) if series.rrule else None
+    if rule is None:
+        occurrence = meetings._occurrence(series, series.start_date, zone,
+                                          next(iter(series.overrides), None), closures)
+        if occurrence is None:
+            return []
+        return [FeedEvent(
+            uid=_uid(series, 0, series.start_date), title=occurrence.title,
+            start=occurrence.starts_at.astimezone(zone), duration=occurrence.ends_at - occurrence.starts_at,
+            description=occurrence.description, video_url=occurrence.video_url if with_video else None,
+            venue=occurrence.venue, page_url=page_url(occurrence.id) if page_url else None,
+            sequence=series.sequence + (occurrence.override.sequence if occurrence.override else 0),
+            created=series.created_at, last_modified=_modified(series, occurrence),
+            cancelled=occurrence.is_cancelled, categories=categories)]
+    events = []
+    series_last = last_date(rule, series.start_date, versions[0].start_time, zone, series.until)
+    for index, version in enumerate(versions):
+        next_from = versions[index + 1].effective_from if index + 1 < len(versions) else None
+        if series_last is not None and version.effective_from > series_last:
+            break
+        start = local_instant(version.effective_from, version.start_time, zone)
+        if len(versions) == 1 and series.until is None:
+            rrule = rule.text()
+        else:
+            ends = []
+            if next_from is not None:
+                ends.append(local_instant(next_from, time(0), zone) - timedelta(seconds=1))
+            if series_last is not None:
+                ends.append(local_instant(series_last, version.start_time, zone))
+            rrule = rule.text(until=min(ends).astimezone(UTC)) if ends else rule.text()
+        in_range = [o for o in described
+                    if o.original_date >= version.effective_from and (next_from is None or o.original_date < next_from)]
+        exdates = tuple(sorted(o.original_start for o in in_range if o.is_cancelled))
+        overrides = tuple(
+            FeedOverride(
+                recurrence_id=o.original_start, start=o.starts_at, end=o.ends_at, title=o.title,
+                description=o.description, video_url=o.video_url if with_video else None, venue=o.venue,
+                page_url=page_url(o.id) if page_url else None,
+                sequence=series.sequence + (o.override.sequence if o.override else 0),
+                last_modified=_modified(series, o))
+            for o in in_range if not o.is_cancelled and o.override is not None and _differs(o))
+        events.append(FeedEvent(
+            uid=_uid(series, index, version.effective_from), title=version.title, start=start,
+            duration=timedelta(minutes=version.duration_minutes), description=version.description,
+            rrule=rrule, exdates=exdates, overrides=overrides,
+            video_url=(version.video_url or meetings.jitsi_url(series)) if with_video else None,
+            venue=version.venue,
+            page_url=page_url(meetings.occurrence_id(series.id, version.effective_from)) if page_url else None,
+            sequence=series.sequence, created=series.created_at,
+            last_modified=max(series.updated_at, version.updated_at), categories=categories))
+    return events
+
+
+def _differs(occurrence: meetings.Occurrence) -> bool:
+    override = occurrence.override
+    assert override is not None
+    return any(getattr(override, key) is not None
+               for key in ("starts_at", "ends_at", "title", "description", "video_url", "venue"))
+
+
+def _modified(series: MeetingSeries, occurrence: meetings.Occurrence) -> datetime:
+    stamps = [series.updated_at, occurrence.version.updated_at]
+    if occurrence.override is not None:
+        stamps.append(occurrence.override.updated_at)
+    if occurrence.closure is not None:
+        stamps.append(occurrence.closure.created_at)
+    return max(stamps)
+
+
+# Whole feeds
+
+def _clubs_of(user: User) -> list[tuple[int, datetime]]:
+    return [(row[0], row[1]) for row in db.session.execute(
+        sa.select(Club.id, Club.schedule_changed_at).join(Membership).where(Membership.user_id == user.id)
+        .order_by(Club.id))]
+
+
+def personal_feed(user: User, page_url: PageUrl, url_root: str) -> Feed:
+    """Every meeting of every club the user belongs to."""
+    clubs = _clubs_of(user)
+    stamp = max([c[1] for c in clubs], default=user.created_at)
+    fingerprint = f"v1|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.locale}|" + \
+        ",".join(f"{cid}:{changed.isoformat()}" for cid, changed in clubs)
+    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+    def build() -> bytes:
+        club_ids = [cid for cid, _changed in clubs]
+        closures = meetings.closures_of(club_ids)
+        series = db.session.scalars(sa.select(MeetingSeries).where(MeetingSeries.club_id.in_(club_ids))
+                                    .order_by(MeetingSeries.id))
+        events = [e for s in series for e in series_events(s, closures[s.club_id], page_url)]
+        with force_locale(user.locale):
+            name = str(_l("Clubapp: my meetings"))
+        return build_calendar(name, events)
+
+    return Feed(etag, stamp, build)
+
+
+def club_feed(slug: str, page_url: PageUrl, url_root: str) -> Feed:
+    """A public club's meetings, without video links; private clubs: NotFound."""
+    club = db.session.scalar(sa.select(Club).where(Club.slug == slug))
+    if club is None or not club.is_public:
+        raise NotFound(_l("No such club."))
+    fingerprint = f"v1|{url_root}|club|{club.id}|{club.name}|{club.schedule_changed_at.isoformat()}"
+    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+    def build() -> bytes:
+        closures = meetings.closures_of([club.id])[club.id]
+        events = [e for s in meetings.club_series(club) for e in series_events(s, closures, page_url, False)]
+        return build_calendar(club.name, events, description=club.description)
+
+    return Feed(etag, club.schedule_changed_at, build)
+
+
+def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with_video: bool) -> bytes:
+    """One meeting as a standalone event (for "add to calendar")."""
+    series = occurrence.series
+    event = FeedEvent(
+        uid=f"meeting-{occurrence.id}@{current_app.config['FEED_UID_DOMAIN']}", title=occurrence.title,
+        start=occurrence.starts_at.astimezone(ZoneInfo(series.timezone)),
+        duration=occurrence.ends_at - occurrence.starts_at, description=occurrence.description,
+        video_url=occurrence.video_url if with_video else None, venue=occurrence.venue,
+        page_url=page_url(occurrence.id), sequence=series.sequence,
+        created=series.created_at, last_modified=_modified(series, occurrence),
+        cancelled=occurrence.is_cancelled, categories=(series.club.name,))
+    return build_calendar(occurrence.title, [event])
