@@ -12,18 +12,32 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 
 from clubapp.core.passwords import hash_password
+from clubapp.core.recurrence import first_match, parse_rule
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import slugify
 from clubapp.extensions import db
-from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, NetworkAdmin, Role, User
+from clubapp.models import (
+    Closure,
+    Club,
+    Invitation,
+    JoinRequest,
+    MeetingSeries,
+    Membership,
+    Network,
+    NetworkAdmin,
+    Role,
+    SeriesVersion,
+    User,
+)
 from clubapp.models.base import utcnow
 
 DEMO_EMAIL = "demo@clubapp.fr"
@@ -339,6 +353,26 @@ JOIN_REQUESTS = (
 
 INVITATION = ("BNI Vichy Avenir", "marc.delorme@example.fr", "Camille Perrin", 2)
 
+# (club, title, rrule, local start, minutes, agenda, open to the network, venue)
+SERIES = (
+    ("BNI Vichy Avenir", "Réunion hebdomadaire BNI Vichy Avenir", "FREQ=WEEKLY;BYDAY=TH", time(7, 30), 90,
+     "Accueil et réseautage libre, présentations de 60 secondes, présentation de 10 minutes d'un membre, "
+     "recommandations et remerciements (TYFCB), visiteurs.", False, None),
+    ("BNI Vipiacus", "Réunion hebdomadaire BNI Vipiacus", "FREQ=WEEKLY;BYDAY=FR", time(7, 30), 90,
+     "Tour de table des 60 secondes, formation du réseau, recommandations de la semaine.", False, None),
+    ("Dynabuy Vichy Val d'Allier", "Déjeuner d'affaires mensuel", "FREQ=MONTHLY;BYDAY=2TU", time(12, 0), 90,
+     "Présentations croisées et mises en relation. Hybride : au Golf de Montpensier ou en visio.", False,
+     "Golf de Montpensier, route de Gannat, 03200 Serbannes"),
+    ("Dynabuy Vichy Val d'Allier", "Visio régionale Dynabuy Auvergne", "FREQ=WEEKLY;BYDAY=MO", time(12, 30), 45,
+     "Session ouverte à tous les membres des clubs Dynabuy Auvergne : chacun se présente en une minute.", True,
+     None),
+    ("FCE Allier", "Point quotidien FCE Allier", "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", time(8, 30), 20,
+     "Nouvelles des unes et des autres, actions de solidarité, informations de la plateforme nationale.",
+     False, None),
+    ("Cercle d'affaires francophone de Lima", "Rencontre mensuelle du cercle", "FREQ=MONTHLY;BYDAY=1TU",
+     time(19, 0), 120, "Tour de table, annuaire des entreprises de la communauté, invité du mois.", False, None),
+)
+
 ROLES = (Role.PRESIDENT, Role.VICE_PRESIDENT, Role.SECRETARY)
 TIMEZONES = {"FR": "Europe/Paris", "PE": "America/Lima"}
 
@@ -438,5 +472,38 @@ def load() -> DemoLogin:
         expires_at=sent + timedelta(days=current_app.config.get("INVITATION_DAYS", 14)),
     ))
 
+    db.session.flush()  # club ids for the closures
+    _add_meetings(clubs, now, rng)
     db.session.commit()
     return DemoLogin(DEMO_EMAIL, DEMO_PASSWORD)
+
+
+def _add_meetings(clubs: dict[str, Club], now: datetime, rng: random.Random) -> None:
+    """The clubs' rhythms as series started two months ago, a Christmas closure and a gala evening."""
+    for club_name, title, rrule, at, minutes, agenda, open_to_network, venue in SERIES:
+        club = clubs[club_name]
+        rule = parse_rule(rrule)
+        local_today = now.astimezone(ZoneInfo(club.timezone)).date()
+        start = first_match(rule, local_today - timedelta(days=60))
+        series = MeetingSeries(
+            club=club, timezone=club.timezone, start_date=start, rrule=rule.text(), open_to_network=open_to_network,
+            video_room=f"Clubapp-{club.slug}-{rng.getrandbits(48):012x}", created_at=now - timedelta(days=61),
+            updated_at=now - timedelta(days=61), sequence=0,
+        )
+        series.versions.append(SeriesVersion(
+            effective_from=start, title=title, description=agenda, start_time=at, duration_minutes=minutes,
+            venue=venue, updated_at=now - timedelta(days=61)))
+        db.session.add(series)
+    avenir = clubs["BNI Vichy Avenir"]
+    year = now.year if now.month < 12 or now.day < 20 else now.year + 1
+    db.session.add(Closure(club_id=avenir.id, start_date=date(year, 12, 21), end_date=date(year + 1, 1, 3),
+                           reason="Fêtes de fin d'année", created_at=now - timedelta(days=10)))
+    gala = MeetingSeries(club=avenir, timezone=avenir.timezone, start_date=date(year, 12, 18), rrule=None,
+                         video_room=f"Clubapp-{avenir.slug}-{rng.getrandbits(48):012x}",
+                         created_at=now - timedelta(days=10), updated_at=now - timedelta(days=10), sequence=0)
+    gala.versions.append(SeriesVersion(
+        effective_from=date(year, 12, 18), title="Soirée de Noël des chapitres BNI", start_time=time(19, 30),
+        duration_minutes=180, venue="Brasserie du Casino, 4 rue du Casino, 03200 Vichy",
+        description="Dîner de fin d'année avec BNI Vipiacus : conjoints et visiteurs bienvenus.",
+        updated_at=now - timedelta(days=10)))
+    db.session.add(gala)

@@ -186,3 +186,22 @@ def test_load_is_deterministic_and_fast(app, db):
     assert count(db, User) == 0
     demo.load()
     assert snapshot(db) == first
+
+
+def test_demo_meetings_follow_the_clubs_rhythms(app, db):
+    from datetime import timedelta
+
+    from clubapp.models import Club, MeetingSeries
+    from clubapp.models.base import utcnow
+    from clubapp.services import meetings
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    avenir = db.session.scalar(sa.select(Club).where(Club.name == "BNI Vichy Avenir"))
+    now = utcnow()
+    with app.test_request_context():
+        upcoming = [o for o in meetings.club_meetings(avenir, now, now + timedelta(days=60)) if not o.is_cancelled]
+    weekly = [o for o in upcoming if o.series.rrule]
+    assert weekly and all(o.local_start().strftime("%a %H:%M") == "Thu 07:30" for o in weekly)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MeetingSeries)) == 7
+    sessions = db.session.scalars(sa.select(MeetingSeries).where(MeetingSeries.open_to_network.is_(True))).all()
+    assert len(sessions) == 1 and sessions[0].club.network.name == "Dynabuy Auvergne"
