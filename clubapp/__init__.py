@@ -76,6 +76,9 @@ def register_extensions(app: Flask) -> None:
     from clubapp import models  # noqa: F401  (the models must be known to Alembic)
 
     db.init_app(app)
+    from clubapp.services import locking
+
+    locking.install()
     if not sa.event.contains(sa.engine.Engine, "connect", _sqlite_pragmas):
         sa.event.listen(sa.engine.Engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db)

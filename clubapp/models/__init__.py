@@ -1,10 +1,13 @@
 """SQLAlchemy 2.0 typed models, one module per aggregate."""
+from clubapp.models.attendance import PALMS, AttendanceRecord, Rsvp, Visitor
 from clubapp.models.club import Club, Invitation, JoinRequest, Membership, Network, NetworkAdmin, Role
 from clubapp.models.meeting import Closure, MeetingSeries, OccurrenceOverride, SeriesVersion
 from clubapp.models.user import ApiToken, User
 
 __all__ = [
+    "PALMS",
     "ApiToken",
+    "AttendanceRecord",
     "Closure",
     "Club",
     "Invitation",
@@ -15,6 +18,8 @@ __all__ = [
     "NetworkAdmin",
     "OccurrenceOverride",
     "Role",
+    "Rsvp",
     "SeriesVersion",
     "User",
+    "Visitor",
 ]

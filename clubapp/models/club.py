@@ -69,6 +69,8 @@ class Club(db.Model):
     visibility: Mapped[str] = mapped_column(sa.String(10), default="private")
     network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("networks.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    late_grace_minutes: Mapped[int] = mapped_column(default=5, server_default="5")
+    absence_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
     # Bumped in the same transaction as any change to the club's meetings: feeds' ETags derive from it.
     schedule_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

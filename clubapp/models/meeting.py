@@ -29,6 +29,8 @@ class MeetingSeries(db.Model):
     until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # set when the series is ended
     video_room: Mapped[str] = mapped_column(sa.String(80))
     open_to_network: Mapped[bool] = mapped_column(default=False)
+    # Answers close this many minutes before the start (None: at the start).
+    rsvp_close_minutes: Mapped[int | None] = mapped_column()
     sequence: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -79,6 +81,7 @@ class OccurrenceOverride(db.Model):
     venue: Mapped[str | None] = mapped_column(sa.String(500))
     # None: as the series (and closures) say; "cancelled"; "scheduled" (restored, wins over a closure).
     status: Mapped[str | None] = mapped_column(sa.String(10))
+    holiday: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # no attendance expected
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -35,6 +35,8 @@ class User(db.Model):
     # and only the token's digest is looked up, so the database alone yields no feed URL.
     feed_salt: Mapped[str | None] = mapped_column(sa.String(64))
     feed_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Bumped whenever one of the user's answers changes (promotion from a waitlist included).
+    answers_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on logout, password change and deletion: every other session dies with it.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,71 @@
+"""Write transactions that stay exact under concurrent requests, on SQLite and PostgreSQL.
+
+SQLite: pysqlite begins a transaction only before it writes, so plain reads always see the
+latest commits; a use case that reads then writes under contention instead starts with
+BEGIN IMMEDIATE, so it takes the write lock first and waits (busy_timeout) rather than failing
+with "database is locked" when its snapshot turns stale.
+PostgreSQL: a transaction-scoped advisory lock on the key serialises the same use cases.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from clubapp.extensions import db
+
+T = TypeVar("T")
+_immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
+
+
+def on_begin(connection: sa.Connection) -> None:
+    """Inside ``exclusive()`` on SQLite, open the transaction with BEGIN IMMEDIATE."""
+    if _immediate.get() and connection.dialect.name == "sqlite":
+        dbapi = connection.connection.dbapi_connection
+        if isinstance(dbapi, sqlite3.Connection) and not dbapi.in_transaction:
+            dbapi.execute("BEGIN IMMEDIATE")
+
+
+def install() -> None:
+    """Register the engine event once per process."""
+    if not sa.event.contains(sa.engine.Engine, "begin", on_begin):
+        sa.event.listen(sa.engine.Engine, "begin", on_begin)
+
+
+@contextmanager
+def exclusive(first: int, second: int = 0) -> Iterator[None]:
+    """Run the enclosed reads and writes as one serialised transaction for the key (first, second)."""
+    db.session.commit()  # end the request's read transaction: the next one starts with the lock
+    token = _immediate.set(True)
+    try:
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": first, "b": second})
+        else:
+            db.session.execute(sa.text("SELECT 1"))  # opens the transaction: BEGIN IMMEDIATE
+        yield
+    finally:
+        _immediate.reset(token)
+
+
+def _transient(error: DBAPIError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
+
+
+def retrying(work: Callable[[], T], attempts: int = 4) -> T:
+    """Run ``work``; a busy or deadlocked database is retried, not shown to the user."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except (OperationalError, DBAPIError) as error:
+            db.session.rollback()
+            if not _transient(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
