@@ -13,7 +13,7 @@ from clubapp.api.schemas import Body, Error, IdField, Out, text
 from clubapp.core.recurrence import local_instant
 from clubapp.models import MeetingSeries, User
 from clubapp.services import clubs as club_service
-from clubapp.services import feeds, meetings
+from clubapp.services import feeds, meetings, rsvp
 from clubapp.services.errors import Invalid
 
 blp = Blueprint("api_meetings", __name__, description="Meeting series and occurrences")
@@ -105,8 +105,8 @@ class OccurrenceOut(Out):
                                                                         "when the meeting is open to it) only"})
     venue = fields.String(allow_none=True)
     capacity = fields.Integer(allow_none=True)
-    confirmed_count = fields.Constant(0)
-    waitlist_count = fields.Constant(0)
+    confirmed_count = fields.Integer()
+    waitlist_count = fields.Integer()
     open_to_network = fields.Function(lambda o: o.series.open_to_network)
     url = fields.Function(lambda o: url_for("meetings.show", meeting_id=o.id, _external=True))
 
@@ -206,7 +206,7 @@ def club_meetings(user: User, args: dict, club_id: str):  # type: ignore[no-unty
     """The club's occurrences from ``from`` to ``to`` (dates, inclusive), cancelled ones included."""
     club, _m = club_service.get_club(club_id, user)
     start, end = _range(args, club.timezone)
-    return {"items": meetings.club_meetings(club, start, end), "next": None}
+    return {"items": rsvp.with_counts(meetings.club_meetings(club, start, end)), "next": None}
 
 
 @blp.route("/meetings/<meeting_id>", methods=["GET"])
@@ -214,7 +214,7 @@ def club_meetings(user: User, args: dict, club_id: str):  # type: ignore[no-unty
 @auth_required
 def get_meeting(user: User, meeting_id: str):  # type: ignore[no-untyped-def]
     """One occurrence."""
-    return meetings.get_occurrence(meeting_id, user)
+    return rsvp.with_counts([meetings.get_occurrence(meeting_id, user)])[0]
 
 
 @blp.route("/meetings/<meeting_id>", methods=["PATCH"])
@@ -223,7 +223,7 @@ def get_meeting(user: User, meeting_id: str):  # type: ignore[no-untyped-def]
 @auth_required
 def update_meeting(user: User, data: dict, meeting_id: str):  # type: ignore[no-untyped-def]
     """Move, retitle, relink, cancel or restore this occurrence only (officers)."""
-    return meetings.update_occurrence(user, meeting_id, data)
+    return rsvp.with_counts([meetings.update_occurrence(user, meeting_id, data)])[0]
 
 
 @blp.route("/meetings/<meeting_id>/ics", methods=["GET"])

@@ -25,7 +25,8 @@ class Role(enum.StrEnum):
         return self is not Role.MEMBER
 
 
-ROLE_ENUM = sa.Enum(Role, name="club_role", values_callable=lambda e: [m.value for m in e], native_enum=False, length=20)
+ROLE_ENUM = sa.Enum(Role, name="club_role", values_callable=lambda e: [m.value for m in e], native_enum=False,
+                    length=20)
 
 
 class Network(db.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,7 +23,8 @@ from clubapp.core.ical import FeedEvent, FeedOverride, build_calendar
 from clubapp.core.recurrence import last_date, local_instant, parse_rule
 from clubapp.core.secrets import digest
 from clubapp.extensions import cache, db
-from clubapp.models import Club, MeetingSeries, Membership, User
+from clubapp.models import Club, MeetingSeries, Membership, Rsvp, User
+from clubapp.models.base import utcnow
 from clubapp.models.meeting import Closure
 from clubapp.services import meetings
 from clubapp.services.errors import NotFound
@@ -86,8 +87,9 @@ def _uid(series: MeetingSeries, index: int, effective: date) -> str:
     return f"series-{series.id}{suffix}@{domain}"
 
 
-def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure]) -> list[meetings.Occurrence]:
-    """Occurrences that differ from their master: overridden ones and those in closures."""
+def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure],
+                             answered: Iterable[date] = ()) -> list[meetings.Occurrence]:
+    """Occurrences that differ from their master: overridden, in closures, or answered by the reader."""
     zone = ZoneInfo(series.timezone)
     found: dict[date, meetings.Occurrence] = {}
     for closure in closures:
@@ -96,18 +98,36 @@ def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure]) -> 
         for occurrence in meetings.expand(series, start, end, closures):
             found[occurrence.original_date] = occurrence
     overrides = {o.original_date: o for o in series.overrides}
-    for day, override in overrides.items():
-        occurrence = meetings._occurrence(series, day, zone, override, closures)
+    for day in {*overrides, *answered}:
+        occurrence = meetings._occurrence(series, day, zone, overrides.get(day), closures)
         if occurrence is not None:
             found[day] = occurrence
     return list(found.values())
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Whose feed it is: their answers become ATTENDEE;PARTSTAT on the occurrences they answered."""
+
+    email: str
+    name: str
+    answers: dict[tuple[int, date], tuple[str, str]]  # (series, date) -> (PARTSTAT, title suffix)
+
+    def attendee(self, series_id: int, day: date) -> tuple[str, str, str] | None:
+        found = self.answers.get((series_id, day))
+        return (self.email, self.name, found[0]) if found else None
+
+    def suffix(self, series_id: int, day: date) -> str:
+        found = self.answers.get((series_id, day))
+        return found[1] if found else ""
+
+
 def series_events(series: MeetingSeries, closures: list[Closure], page_url: PageUrl | None,
-                  with_video: bool = True) -> list[FeedEvent]:
+                  with_video: bool = True, reader: Reader | None = None) -> list[FeedEvent]:
     """One master per version of the series, with its overrides and EXDATEs."""
     zone = ZoneInfo(series.timezone)
-    described = _occurrences_to_describe(series, closures)
+    answered = [day for (sid, day) in reader.answers if sid == series.id] if reader else []
+    described = _occurrences_to_describe(series, closures, answered)
     categories = (series.club.name,)
     versions = series.versions
     rule = parse_rule(series.rrule) if series.rrule else None
@@ -117,11 +137,14 @@ def series_events(series: MeetingSeries, closures: list[Closure], page_url: Page
         if occurrence is None:
             return []
         return [FeedEvent(
-            uid=_uid(series, 0, series.start_date), title=occurrence.title,
+            uid=_uid(series, 0, series.start_date),
+            title=occurrence.title + (reader.suffix(series.id, occurrence.original_date) if reader else ""),
+            attendee=reader.attendee(series.id, occurrence.original_date) if reader else None,
             start=occurrence.starts_at.astimezone(zone), duration=occurrence.ends_at - occurrence.starts_at,
             description=occurrence.description, video_url=occurrence.video_url if with_video else None,
             venue=occurrence.venue, page_url=page_url(occurrence.id) if page_url else None,
-            sequence=series.sequence + (occurrence.override.sequence if occurrence.override else 0),
+            sequence=series.sequence + (occurrence.override.sequence if occurrence.override else 0)
+            + (occurrence.closure is not None),
             created=series.created_at, last_modified=_modified(series, occurrence),
             cancelled=occurrence.is_cancelled, categories=categories)]
     events = []
@@ -143,14 +166,22 @@ def series_events(series: MeetingSeries, closures: list[Closure], page_url: Page
         in_range = [o for o in described
                     if o.original_date >= version.effective_from and (next_from is None or o.original_date < next_from)]
         exdates = tuple(sorted(o.original_start for o in in_range if o.is_cancelled))
+        # An EXDATE or override changes the master too: its SEQUENCE and LAST-MODIFIED follow them
+        # (RFC 5545 3.8.7.4), and no override has a lower SEQUENCE than its master.
+        sequence = series.sequence + sum(o.override.sequence for o in in_range if o.override is not None) \
+            + len({o.closure.id for o in in_range if o.closure is not None})
+        modified = max([series.updated_at, version.updated_at] + [_modified(series, o) for o in in_range])
         overrides = tuple(
             FeedOverride(
-                recurrence_id=o.original_start, start=o.starts_at, end=o.ends_at, title=o.title,
+                recurrence_id=o.original_start, start=o.starts_at, end=o.ends_at,
+                title=o.title + (reader.suffix(series.id, o.original_date) if reader else ""),
+                attendee=reader.attendee(series.id, o.original_date) if reader else None,
                 description=o.description, video_url=o.video_url if with_video else None, venue=o.venue,
                 page_url=page_url(o.id) if page_url else None,
-                sequence=series.sequence + (o.override.sequence if o.override else 0),
-                last_modified=_modified(series, o))
-            for o in in_range if not o.is_cancelled and o.override is not None and _differs(o))
+                sequence=sequence, last_modified=_modified(series, o))
+            for o in in_range if not o.is_cancelled and (
+                (o.override is not None and _differs(o))
+                or (reader is not None and (series.id, o.original_date) in reader.answers)))
         events.append(FeedEvent(
             uid=_uid(series, index, version.effective_from), title=version.title, start=start,
             duration=timedelta(minutes=version.duration_minutes), description=version.description,
@@ -158,8 +189,7 @@ def series_events(series: MeetingSeries, closures: list[Closure], page_url: Page
             video_url=(version.video_url or meetings.jitsi_url(series)) if with_video else None,
             venue=version.venue,
             page_url=page_url(meetings.occurrence_id(series.id, version.effective_from)) if page_url else None,
-            sequence=series.sequence, created=series.created_at,
-            last_modified=max(series.updated_at, version.updated_at), categories=categories))
+            sequence=sequence, created=series.created_at, last_modified=modified, categories=categories))
     return events
 
 
@@ -187,20 +217,47 @@ def _clubs_of(user: User) -> list[tuple[int, datetime]]:
         .order_by(Club.id))]
 
 
-def personal_feed(user: User, page_url: PageUrl, url_root: str) -> Feed:
-    """Every meeting of every club the user belongs to."""
+ANSWERS_KEPT = timedelta(days=31)  # older answers leave the feed: its size follows edits, not history
+PARTSTAT = {"confirmed": "ACCEPTED", "waitlisted": "TENTATIVE", "tentative": "TENTATIVE", "declined": "DECLINED"}
+
+
+def _reader(user: User, since: date) -> tuple[Reader, set[int]]:
+    """The user's recent answers, and the series they answered (network sessions included)."""
+    from clubapp.services import rsvp
+
+    rows = db.session.scalars(sa.select(Rsvp).where(Rsvp.user_id == user.id, Rsvp.original_date >= since)).all()
+    answers = {}
+    with force_locale(user.locale):
+        for row in rows:
+            suffix = ""
+            if row.status == "waitlisted":
+                occurrence = meetings.get_occurrence(meetings.occurrence_id(row.series_id, row.original_date), None,
+                                                     need="system")
+                position = rsvp.answer_of(user, occurrence)
+                suffix = str(_l(" (waitlist #%(n)d)", n=position.waitlist_position if position else 0))
+            answers[(row.series_id, row.original_date)] = (PARTSTAT.get(row.status, "NEEDS-ACTION"), suffix)
+    return Reader(user.email, user.name, answers), {row.series_id for row in rows}
+
+
+def personal_feed(user: User, page_url: PageUrl, url_root: str, now: datetime | None = None) -> Feed:
+    """Every meeting of every club the user belongs to, network sessions they answered, their answers."""
     clubs = _clubs_of(user)
-    stamp = max([c[1] for c in clubs], default=user.created_at)
-    fingerprint = f"v1|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.locale}|" + \
+    since = ((now or utcnow()) - ANSWERS_KEPT).date()
+    answered_at = user.answers_changed_at
+    stamp = max([c[1] for c in clubs] + ([answered_at] if answered_at else []), default=user.created_at)
+    fingerprint = f"v2|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.email}|{user.locale}|{since}|" \
+        f"{answered_at.isoformat() if answered_at else ''}|" + \
         ",".join(f"{cid}:{changed.isoformat()}" for cid, changed in clubs)
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def build() -> bytes:
         club_ids = [cid for cid, _changed in clubs]
-        closures = meetings.closures_of(club_ids)
-        series = db.session.scalars(sa.select(MeetingSeries).where(MeetingSeries.club_id.in_(club_ids))
-                                    .order_by(MeetingSeries.id))
-        events = [e for s in series for e in series_events(s, closures[s.club_id], page_url)]
+        reader, answered_series = _reader(user, since)
+        series = db.session.scalars(sa.select(MeetingSeries).where(sa.or_(
+            MeetingSeries.club_id.in_(club_ids), MeetingSeries.id.in_(answered_series))).order_by(MeetingSeries.id))
+        series = [s for s in series if meetings.can_see(user, s)]
+        closures = meetings.closures_of(sorted({s.club_id for s in series}))
+        events = [e for s in series for e in series_events(s, closures[s.club_id], page_url, reader=reader)]
         with force_locale(user.locale):
             name = str(_l("Clubapp: my meetings"))
         return build_calendar(name, events)

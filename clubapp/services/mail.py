@@ -11,5 +11,6 @@ def send(to: str, subject: str, template: str, locale: str | None = None, **cont
     with force_locale(locale or "fr"):
         body = render_template(f"email/{template}.txt", **context)
         subject_text = str(subject)
-    message = EmailMessage(subject=subject_text, body=body, to=[to], from_email=current_app.config["MAIL_DEFAULT_SENDER"])
+    message = EmailMessage(subject=subject_text, body=body, to=[to],
+                           from_email=current_app.config["MAIL_DEFAULT_SENDER"])
     message.send()
