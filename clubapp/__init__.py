@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     """Web blueprints, then the JSON API."""
     from clubapp.account import bp as account_bp
     from clubapp.api import init_api
+    from clubapp.attendance import bp as attendance_bp
     from clubapp.auth import bp as auth_bp
     from clubapp.clubs import bp as clubs_bp
     from clubapp.feeds import bp as feeds_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(clubs_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(attendance_bp)
     init_api(app)
 
 
@@ -128,6 +130,16 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Security headers on every response."""
+
+    @app.template_filter("datetime_in")
+    def datetime_in(value: Any, zone: str, format: str = "full") -> str:  # noqa: A002
+        """An instant shown in a given IANA zone, in the page's language."""
+        from zoneinfo import ZoneInfo
+
+        from babel.dates import format_datetime
+        from flask_babel import get_locale
+
+        return format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale() or "en")
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:

@@ -11,8 +11,8 @@ class TimezoneField(SelectField):
     """A select of every IANA time zone."""
 
     def __init__(self, label=None, validators=None, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(label or _l("Time zone"), validators, choices=[(tz, tz.replace("_", " ")) for tz in all_timezones()],
-                         **kwargs)
+        choices = [(tz, tz.replace("_", " ")) for tz in all_timezones()]
+        super().__init__(label or _l("Time zone"), validators, choices=choices, **kwargs)
 
 
 def language_choices() -> list[tuple[str, str]]:

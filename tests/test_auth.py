@@ -125,7 +125,8 @@ def test_change_password_asks_current_and_signs_out_other_devices(app, user):
     log_in(other, user.email)
     response = submit(here, "/account/password", {"current_password": "wrong password!", "new_password": "x" * 12})
     assert "The current password is wrong." in response.get_data(as_text=True)
-    response = submit(here, "/account/password", {"current_password": TEST_PASSWORD, "new_password": "a new password 2"})
+    response = submit(here, "/account/password",
+                      {"current_password": TEST_PASSWORD, "new_password": "a new password 2"})
     assert response.status_code == 302
     assert here.get("/dashboard").status_code == 200
     assert other.get("/dashboard").status_code == 302

@@ -178,7 +178,8 @@ def test_plain_member_cannot_remove_others(app, db, user, auth_client):
 def test_members_page_shows_business_category_contact(auth_client, db, user):
     club = factories.club_with(president=user)
     member = factories.MembershipFactory(club=club, category="Expert-comptable",
-                                         user=factories.UserFactory(business_name="Cabinet Durand", phone="04 70 00 00 00"))
+                                         user=factories.UserFactory(business_name="Cabinet Durand",
+                                                                    phone="04 70 00 00 00"))
     html = auth_client.get(f"/clubs/{club.id}/members").get_data(as_text=True)
     assert "Cabinet Durand" in html and "Expert-comptable" in html and member.user.email in html
     assert "04 70 00 00 00" in html

@@ -39,7 +39,8 @@ def test_delete_account_erases_everything_and_kills_sessions(app, db, user):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, user_id) is None
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership).where(Membership.user_id == user_id)) == 0
+    left = sa.select(sa.func.count()).select_from(Membership).where(Membership.user_id == user_id)
+    assert db.session.scalar(left) == 0
     assert other_device.get("/dashboard").status_code == 302
 
 

@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from clubapp.core.passwords import MAX_LENGTH, MIN_LENGTH
-from clubapp.forms import TimezoneField, strip, language_choices
+from clubapp.forms import TimezoneField, language_choices, strip
 
 
 class SignupForm(FlaskForm):

@@ -37,7 +37,8 @@ class NetworkForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Email of the person to invite"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email of the person to invite"), filters=[strip],
+                       validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=role_choices, default="member")
     submit = SubmitField(_l("Send the invitation"))
 

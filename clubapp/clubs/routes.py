@@ -266,7 +266,8 @@ def directory():  # type: ignore[no-untyped-def]
     query = request.args.get("q", "").strip()[:100]
     city = request.args.get("city", "").strip()[:80]
     results = membership_service.search_directory(_me(), query, city) if (query or city) else []
-    return render_template("clubs/directory.html", query=query, city=city, results=results, searched=bool(query or city))
+    return render_template("clubs/directory.html", query=query, city=city, results=results,
+                           searched=bool(query or city))
 
 
 @bp.route("/networks/new", methods=["GET", "POST"])

@@ -1,8 +1,9 @@
 """Membership: invitations, join requests, roles, leaving, directory and public listing."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -10,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from clubapp.core.secrets import digest, new_token
-from clubapp.core.text import clean
+from clubapp.core.text import clean, normalise_email
 from clubapp.extensions import db
 from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, Role, User
 from clubapp.models.base import utcnow
@@ -126,6 +127,10 @@ def accept_invitation(user: User, token: str, category: str | None = None) -> Me
     """Join the club of an invitation, which can then never be used again."""
     category = _category(category) or user.category
     invitation = invitation_for(token)
+    if invitation.email != normalise_email(user.email):
+        # An invitation is addressed to one person: a forwarded or leaked link lets nobody else in.
+        raise Forbidden(_l("This invitation was sent to another email address: sign in with that address "
+                           "to accept it."), code="invitation_not_yours")
     membership = _add_member(invitation.club, user, invitation.role, category)
     # The UPDATE ... WHERE accepted_at IS NULL makes the token single use even under a race.
     used = db.session.execute(
@@ -289,7 +294,8 @@ def members(club: Club) -> list[Membership]:
     ))
 
 
-def search_directory(user: User, query: str | None = None, city: str | None = None, limit: int = 100) -> list[Membership]:
+def search_directory(user: User, query: str | None = None, city: str | None = None,
+                     limit: int = 100) -> list[Membership]:
     """Members of public clubs and of the user's clubs matching a name, category, business or city."""
     mine = sa.select(Membership.club_id).where(Membership.user_id == user.id)
     stmt = (

@@ -6,8 +6,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clubapp.core.recurrence import RuleError, first_match, last_date, local_instant, matches, occurrence_dates, \
-    parse_rule
+from clubapp.core.recurrence import (
+    RuleError,
+    first_match,
+    last_date,
+    local_instant,
+    matches,
+    occurrence_dates,
+    parse_rule,
+)
 
 PARIS, LIMA, AUCKLAND = ZoneInfo("Europe/Paris"), ZoneInfo("America/Lima"), ZoneInfo("Pacific/Auckland")
 FAR = datetime(2035, 1, 1, tzinfo=UTC)
@@ -117,7 +124,8 @@ def test_start_time_in_autumn_overlap_takes_the_first_instant():
     ("FREQ=MONTHLY;BYSETPOS=1", "BYSETPOS"), ("FREQ=WEEKLY;BYDAY=XX", "BYDAY"), ("FREQ=WEEKLY;BYDAY=1TU", "BYDAY"),
     ("FREQ=MONTHLY;BYDAY=TU", "BYDAY"), ("FREQ=MONTHLY;BYDAY=1TU;BYMONTHDAY=3", "BYMONTHDAY"),
     ("FREQ=WEEKLY;COUNT=3;UNTIL=20270101T000000Z", "COUNT"), ("FREQ=WEEKLY;COUNT=0", "COUNT"),
-    ("FREQ=WEEKLY;UNTIL=tomorrow", "UNTIL"), ("INTERVAL=2", "FREQ"), ("", "FREQ"), ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL"),
+    ("FREQ=WEEKLY;UNTIL=tomorrow", "UNTIL"), ("INTERVAL=2", "FREQ"), ("", "FREQ"),
+    ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL"),
     ("FREQ=WEEKLY;WKST=SU", "WKST"), ("FREQ=DAILY;BYMONTHDAY=3", "BYMONTHDAY"), ("FREQ=WEEKLY;BYMONTH=3", "BYMONTH"),
 ])
 def test_unsupported_rules_name_the_part(rule, part):

@@ -14,4 +14,19 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-select-on-focus]").forEach((input) => {
     input.addEventListener("focus", () => input.select());
   });
+  // Dropdown menus (<details class="dropdown">) close on Escape, back to their summary, and on a
+  // click elsewhere, as menus do; without JavaScript the summary still toggles them.
+  const dropdowns = () => document.querySelectorAll("details.dropdown[open]");
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    dropdowns().forEach((details) => {
+      details.open = false;
+      details.querySelector("summary")?.focus();
+    });
+  });
+  document.addEventListener("click", (event) => {
+    dropdowns().forEach((details) => {
+      if (!details.contains(event.target)) details.open = false;
+    });
+  });
 });
