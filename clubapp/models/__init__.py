@@ -2,10 +2,12 @@
 from clubapp.models.attendance import PALMS, AttendanceRecord, Rsvp, Visitor
 from clubapp.models.club import Club, Invitation, JoinRequest, Membership, Network, NetworkAdmin, Role
 from clubapp.models.meeting import Closure, MeetingSeries, OccurrenceOverride, SeriesVersion
+from clubapp.models.referral import REFERRAL_STATUSES, OneToOne, Referral
 from clubapp.models.user import ApiToken, User
 
 __all__ = [
     "PALMS",
+    "REFERRAL_STATUSES",
     "ApiToken",
     "AttendanceRecord",
     "Closure",
@@ -17,6 +19,8 @@ __all__ = [
     "Network",
     "NetworkAdmin",
     "OccurrenceOverride",
+    "OneToOne",
+    "Referral",
     "Role",
     "Rsvp",
     "SeriesVersion",

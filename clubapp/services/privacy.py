@@ -8,7 +8,20 @@ from flask_babel import lazy_gettext as _l
 
 from clubapp.core import passwords
 from clubapp.extensions import db
-from clubapp.models import ApiToken, Club, Invitation, JoinRequest, Membership, Role, User
+from clubapp.models import (
+    ApiToken,
+    AttendanceRecord,
+    Club,
+    Invitation,
+    JoinRequest,
+    Membership,
+    OneToOne,
+    Referral,
+    Role,
+    Rsvp,
+    User,
+    Visitor,
+)
 from clubapp.services.errors import Conflict, Invalid
 
 
@@ -35,8 +48,34 @@ def export(user: User) -> dict[str, Any]:
         {"club_id": str(i.club_id), "email": i.email, "created_at": i.created_at.isoformat()}
         for i in db.session.scalars(sa.select(Invitation).where(Invitation.email == user.email))
     ]
+    referrals = [
+        {"id": str(r.id), "club_id": str(r.club_id), "direction": "given" if r.giver_id == user.id else "received",
+         "prospect_name": r.prospect_name, "prospect_email": r.prospect_email, "prospect_phone": r.prospect_phone,
+         "description": r.description, "temperature": r.temperature, "kind": r.kind, "status": r.status,
+         "amount": str(r.amount) if r.amount is not None else None, "currency": r.currency,
+         "created_at": r.created_at.isoformat()}
+        for r in db.session.scalars(sa.select(Referral).where(
+            sa.or_(Referral.giver_id == user.id, Referral.receiver_id == user.id)))
+    ]
+    one_to_ones = [
+        {"club_id": str(o.club_id), "date": o.met_on.isoformat(), "notes": o.notes,
+         "with": (o.with_user.name if o.logged_by_id == user.id and o.with_user else
+                  o.logged_by.name if o.logged_by else None)}
+        for o in db.session.scalars(sa.select(OneToOne).where(
+            sa.or_(OneToOne.logged_by_id == user.id, OneToOne.with_user_id == user.id)))
+    ]
+    answers = [
+        {"meeting_id": f"s{r.series_id}-{r.original_date:%Y%m%d}", "response": r.response, "status": r.status,
+         "substitute_name": r.substitute_name, "comment": r.comment}
+        for r in db.session.scalars(sa.select(Rsvp).where(Rsvp.user_id == user.id))
+    ]
+    attendance = [
+        {"meeting_id": f"s{a.series_id}-{a.original_date:%Y%m%d}", "status": a.status, "note": a.note}
+        for a in db.session.scalars(sa.select(AttendanceRecord).where(AttendanceRecord.user_id == user.id))
+    ]
     return {"profile": profile, "memberships": memberships, "api_tokens": tokens, "join_requests": requests,
-            "invitations_received": invitations}
+            "invitations_received": invitations, "referrals": referrals, "one_to_ones": one_to_ones,
+            "answers": answers, "attendance": attendance}
 
 
 def delete_account(user: User, password: str | None) -> None:
@@ -56,5 +95,9 @@ def delete_account(user: User, password: str | None) -> None:
         if not others:  # a club of one disappears with its only member
             db.session.delete(db.session.get(Club, membership.club_id))
     db.session.execute(sa.delete(Invitation).where(Invitation.email == user.email, Invitation.accepted_at.is_(None)))
+    # Referrals stay for the other member, anonymised (the foreign keys are SET NULL); notes the
+    # user wrote about a one-to-one go with them.
+    db.session.execute(sa.update(OneToOne).where(OneToOne.logged_by_id == user.id).values(notes=None))
+    db.session.execute(sa.delete(Visitor).where(Visitor.invited_by_id == user.id))
     db.session.delete(user)
     db.session.commit()

@@ -76,12 +76,10 @@ def palms_lines(club: Club, first: date, last: date, now: datetime | None = None
 
 
 def _add_referral_figures(club: Club, lines: list[PalmsLine], first: date, last: date) -> None:
-    """Referrals, one-to-ones and TYFCB, when that feature is installed."""
-    try:
-        from clubapp.services import referrals
-    except ImportError:
-        return
-    referrals.add_palms_figures(club, lines, first, last)  # pragma: no cover - until referrals exist
+    """Referrals, one-to-ones and TYFCB given, from the referrals feature."""
+    from clubapp.services import referrals
+
+    referrals.add_palms_figures(club, lines, first, last)
 
 
 def absence_alerts(officer: User, club: Club, now: datetime | None = None) -> list[tuple[PalmsLine, int]]:

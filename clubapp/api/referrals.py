@@ -1,0 +1,166 @@
+"""API: referrals (slips), TYFCB, one-to-ones and scorecards."""
+from __future__ import annotations
+
+from flask import Response, g
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from clubapp.api import auth_required, require_token
+from clubapp.api.schemas import Body, Error, IdField, Out, text
+from clubapp.models import REFERRAL_STATUSES, User
+from clubapp.services import clubs as club_service
+from clubapp.services import referrals
+
+blp = Blueprint("api_referrals", __name__, description="Referrals, TYFCB, one-to-ones")
+blp.before_request(require_token)
+
+
+class ReferralIn(Body):
+    club_id = fields.String(required=True)
+    to_user_id = fields.String(required=True)
+    prospect_name = text(120, required=True)
+    prospect_email = text(254, allow_none=True)
+    prospect_phone = text(40, allow_none=True)
+    description = text(2000, required=True)
+    temperature = fields.Integer(required=True, validate=validate.Range(1, 5))
+    kind = fields.String(load_default="internal", validate=validate.OneOf(["internal", "external"]))
+
+
+class ReferralPatch(Body):
+    status = fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES))
+    amount = fields.Raw(allow_none=True, metadata={"type": "number", "description": "TYFCB, with status won only"})
+    currency = text(3, allow_none=True)
+
+
+class ReferralOut(Out):
+    id = IdField()
+    club_id = IdField()
+    giver_id = IdField(allow_none=True)
+    receiver_id = IdField(allow_none=True)
+    giver_name = fields.Function(lambda r: r.giver.name if r.giver else None)
+    receiver_name = fields.Function(lambda r: r.receiver.name if r.receiver else None)
+    prospect_name = fields.String()
+    prospect_email = fields.String(allow_none=True)
+    prospect_phone = fields.String(allow_none=True)
+    description = fields.String()
+    temperature = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    amount = fields.Function(lambda r: float(r.amount) if r.amount is not None else None)
+    currency = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ReferralList(Out):
+    items = fields.List(fields.Nested(ReferralOut))
+    next = fields.String(allow_none=True)
+
+
+class DirectionArgs(Body):
+    direction = fields.String(validate=validate.OneOf(["given", "received"]))
+
+
+class OneToOneIn(Body):
+    club_id = fields.String(required=True)
+    with_user_id = fields.String(required=True)
+    date = fields.Date(required=True)
+    notes = text(2000, allow_none=True)
+
+
+class OneToOneOut(Out):
+    id = IdField()
+    club_id = IdField()
+    logged_by_id = IdField(allow_none=True)
+    with_user_id = IdField(allow_none=True)
+    date = fields.Date(attribute="met_on")
+    notes = fields.String(allow_none=True)
+
+
+class ScorecardOut(Out):
+    user_id = IdField()
+    name = fields.String()
+    light = fields.String(metadata={"description": "green | amber | red | grey"})
+    score = fields.Integer()
+    absences = fields.Integer()
+    attended = fields.Integer()
+    referrals_given = fields.Integer()
+    referrals_received = fields.Integer()
+    visitors = fields.Integer()
+    one_to_ones = fields.Integer()
+    tyfcb_given = fields.Float()
+    points = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+@blp.route("/referrals", methods=["POST"])
+@blp.arguments(ReferralIn)
+@blp.response(201, ReferralOut)
+@blp.alt_response(403, schema=Error, description="No club shared with the receiver")
+@blp.alt_response(422, schema=Error, description="To oneself, or a field is not valid")
+@auth_required
+def give(user: User, data: dict):  # type: ignore[no-untyped-def]
+    """Give a referral to a member of a club you both belong to."""
+    return referrals.give(user, data)
+
+
+@blp.route("/referrals", methods=["GET"])
+@blp.arguments(DirectionArgs, location="query")
+@blp.response(200, ReferralList)
+@auth_required
+def list_referrals(user: User, args: dict):  # type: ignore[no-untyped-def]
+    """The referrals you gave or received."""
+    return {"items": referrals.mine(user, args.get("direction")), "next": None}
+
+
+@blp.route("/referrals/<referral_id>", methods=["GET"])
+@blp.response(200, ReferralOut)
+@blp.alt_response(404, schema=Error, description="Not yours (giver and receiver only)")
+@auth_required
+def get_referral(user: User, referral_id: str):  # type: ignore[no-untyped-def]
+    """A referral, for its giver and receiver only."""
+    return referrals.get(user, referral_id)
+
+
+@blp.route("/referrals/<referral_id>", methods=["PATCH"])
+@blp.arguments(ReferralPatch)
+@blp.response(200, ReferralOut)
+@blp.alt_response(403, schema=Error, description="Only the receiver follows a referral up")
+@auth_required
+def follow_up(user: User, data: dict, referral_id: str):  # type: ignore[no-untyped-def]
+    """Follow a referral up; record the business closed (TYFCB) with "won"."""
+    return referrals.update_status(user, referral_id, data["status"], data.get("amount"), data.get("currency"))
+
+
+@blp.route("/one-to-ones", methods=["POST"])
+@blp.arguments(OneToOneIn)
+@blp.response(201, OneToOneOut)
+@auth_required
+def log_one_to_one(user: User, data: dict):  # type: ignore[no-untyped-def]
+    """Log a one-to-one with another member; both are credited."""
+    return referrals.log_one_to_one(user, data)
+
+
+@blp.route("/one-to-ones", methods=["GET"])
+@blp.response(200, OneToOneOut(many=True))
+@auth_required
+def list_one_to_ones(user: User):  # type: ignore[no-untyped-def]
+    """Your one-to-ones (their notes are for the two members)."""
+    return referrals.my_one_to_ones(user)
+
+
+@blp.route("/clubs/<club_id>/scorecards", methods=["GET"])
+@blp.response(200, ScorecardOut(many=True))
+@auth_required
+def scorecards(user: User, club_id: str):  # type: ignore[no-untyped-def]
+    """Scorecards over the last six months: all members for officers, your own card otherwise."""
+    club, _m = club_service.get_club(club_id, user, need="member")
+    return referrals.scorecards(user, club)
+
+
+@blp.route("/clubs/<club_id>/referrals/export", methods=["GET"])
+@blp.response(200, content_type="text/csv")
+@auth_required
+def export(user: User, club_id: str):  # type: ignore[no-untyped-def]
+    """Referrals and TYFCB of the club as CSV (officers; no prospect details)."""
+    club, _m = club_service.get_club(club_id, user, need="officer")
+    return Response(referrals.export_csv(user, club, g.api_user.locale), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="referrals-{club.slug}.csv"'})

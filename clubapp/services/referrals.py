@@ -1,0 +1,296 @@
+"""Referrals (slips), TYFCB, one-to-ones and scorecards.
+
+Who sees what, in one place: a referral, prospect contact included, is for its giver and its
+receiver; officers get counts and amounts only; anyone else gets 404.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from clubapp.core.recurrence import local_instant
+from clubapp.core.scoring import PalmsLine, Scorecard, score
+from clubapp.core.text import clean
+from clubapp.extensions import db
+from clubapp.models import REFERRAL_STATUSES, Club, Membership, OneToOne, Referral, User
+from clubapp.models.base import utcnow
+from clubapp.services.accounts import checked_email
+from clubapp.services.clubs import require_officer
+from clubapp.services.errors import Forbidden, Invalid, NotFound
+
+
+def _shared_member(club_id: Any, *users: User) -> Club:
+    club = db.session.get(Club, int(club_id)) if str(club_id).isdigit() else None
+    if club is None:
+        raise Invalid(_l("Unknown club."), field="club_id")
+    for user in users:
+        if club.membership_of(user) is None:
+            raise Forbidden(_l("You and this member do not share this club."), field="club_id", code="no_shared_club")
+    return club
+
+
+def _member(user_id: Any, field: str) -> User:
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    if user is None:
+        raise Invalid(_l("Unknown member."), field=field)
+    return user
+
+
+def give(giver: User, data: dict[str, Any]) -> Referral:
+    """Pass a referral to another member of a club both belong to."""
+    receiver = _member(data.get("to_user_id"), "to_user_id")
+    if receiver.id == giver.id:
+        raise Invalid(_l("You cannot give a referral to yourself."), field="to_user_id", code="self_referral")
+    club = _shared_member(data.get("club_id"), giver)
+    if club.membership_of(receiver) is None:
+        raise Forbidden(_l("You and this member do not share this club."), field="to_user_id", code="no_shared_club")
+    name = clean(data.get("prospect_name")) if isinstance(data.get("prospect_name"), str) else None
+    if not name:
+        raise Invalid(_l("Enter the prospect's name."), field="prospect_name")
+    if len(name) > 120:
+        raise Invalid(_l("At most %(n)d characters.", n=120), field="prospect_name")
+    email = data.get("prospect_email")
+    email = checked_email(email) if isinstance(email, str) and email.strip() else None
+    phone = clean(data.get("prospect_phone")) if isinstance(data.get("prospect_phone"), str) else None
+    if phone and len(phone) > 40:
+        raise Invalid(_l("At most %(n)d characters.", n=40), field="prospect_phone")
+    description = clean(data.get("description")) if isinstance(data.get("description"), str) else None
+    if not description:
+        raise Invalid(_l("Say what the prospect needs."), field="description")
+    if len(description) > 2000:
+        raise Invalid(_l("At most %(n)d characters.", n=2000), field="description")
+    temperature = data.get("temperature")
+    if isinstance(temperature, bool) or not isinstance(temperature, int | str) or \
+            not str(temperature).isdigit() or not 1 <= int(temperature) <= 5:
+        raise Invalid(_l("Give a temperature from 1 (cold) to 5 (hot)."), field="temperature")
+    kind = data.get("kind") or "internal"
+    if kind not in ("internal", "external"):
+        raise Invalid(_l("Choose internal or external."), field="kind")
+    referral = Referral(club_id=club.id, giver_id=giver.id, receiver_id=receiver.id, prospect_name=name,
+                        prospect_email=email, prospect_phone=phone, description=description,
+                        temperature=int(temperature), kind=kind, status="given")
+    db.session.add(referral)
+    db.session.commit()
+    return referral
+
+
+def get(user: User, referral_id: Any) -> Referral:
+    """A referral for its giver or receiver; 404 for everyone else (officers included)."""
+    referral = db.session.get(Referral, int(referral_id)) if str(referral_id).isdigit() else None
+    if referral is None or user.id not in (referral.giver_id, referral.receiver_id):
+        raise NotFound(_l("No such referral."))
+    return referral
+
+
+def mine(user: User, direction: str | None = None) -> list[Referral]:
+    """Referrals I gave or received, newest first."""
+    if direction not in (None, "", "given", "received"):
+        raise Invalid(_l("Choose given or received."), field="direction")
+    query = sa.select(Referral).order_by(Referral.created_at.desc(), Referral.id.desc())
+    if direction == "given":
+        query = query.where(Referral.giver_id == user.id)
+    elif direction == "received":
+        query = query.where(Referral.receiver_id == user.id)
+    else:
+        query = query.where(sa.or_(Referral.giver_id == user.id, Referral.receiver_id == user.id))
+    return list(db.session.scalars(query))
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise Invalid(_l("Give the amount as a number."), field="amount")
+    try:
+        amount = Decimal(str(value).replace(",", ".").replace(" ", "")) if isinstance(value, str) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise Invalid(_l("Give the amount as a number."), field="amount") from None
+    if not amount.is_finite() or amount < 0:
+        raise Invalid(_l("The amount cannot be negative."), field="amount")
+    if amount >= Decimal("10000000000"):
+        raise Invalid(_l("This amount is too large."), field="amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+def update_status(user: User, referral_id: Any, status: str, amount: Any = None, currency: Any = None) -> Referral:
+    """The receiver follows the referral up; on "won" the amount closed (TYFCB) is credited to the giver."""
+    referral = get(user, referral_id)
+    if user.id != referral.receiver_id:
+        raise Forbidden(_l("Only the member who received the referral can follow it up."), field="status")
+    if status not in REFERRAL_STATUSES:
+        raise Invalid(_l("Choose given, contacted, in progress, won or lost."), field="status")
+    if amount not in (None, "") and status != "won":
+        raise Invalid(_l("An amount goes with a won referral only."), field="amount")
+    if status == "won":
+        referral.amount = _amount(amount) if amount not in (None, "") else referral.amount
+        code = (currency or referral.currency or "EUR")
+        if not isinstance(code, str) or len(code.strip()) != 3 or not code.strip().isalpha():
+            raise Invalid(_l("Give a three-letter currency code such as EUR or PEN."), field="currency")
+        referral.currency = code.strip().upper()
+        referral.closed_at = referral.closed_at or utcnow()
+    else:
+        referral.amount, referral.currency, referral.closed_at = None, None, (utcnow() if status == "lost" else None)
+    referral.status = status
+    referral.updated_at = utcnow()
+    db.session.commit()
+    return referral
+
+
+def log_one_to_one(user: User, data: dict[str, Any]) -> OneToOne:
+    """Log a one-to-one with another member of a shared club; both are credited."""
+    other = _member(data.get("with_user_id"), "with_user_id")
+    if other.id == user.id:
+        raise Invalid(_l("A one-to-one takes two members."), field="with_user_id")
+    club = _shared_member(data.get("club_id"), user)
+    if club.membership_of(other) is None:
+        raise Forbidden(_l("You and this member do not share this club."), field="with_user_id",
+                        code="no_shared_club")
+    raw = data.get("date")
+    try:
+        met_on = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    except ValueError:
+        raise Invalid(_l("Expected a date like 2026-11-26."), field="date") from None
+    if abs((met_on - date.today()).days) > 366:
+        raise Invalid(_l("Give a date within a year of today."), field="date")
+    notes = clean(data.get("notes")) if isinstance(data.get("notes"), str) else None
+    if notes and len(notes) > 2000:
+        raise Invalid(_l("At most %(n)d characters.", n=2000), field="notes")
+    meeting = OneToOne(club_id=club.id, logged_by_id=user.id, with_user_id=other.id, met_on=met_on, notes=notes)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def my_one_to_ones(user: User) -> list[OneToOne]:
+    """One-to-ones I logged or was logged in; their notes are for the two of us."""
+    return list(db.session.scalars(sa.select(OneToOne).where(sa.or_(
+        OneToOne.logged_by_id == user.id, OneToOne.with_user_id == user.id)).order_by(OneToOne.met_on.desc())))
+
+
+# Figures for officers: counts and amounts, never contact details.
+
+def _period(club: Club, first: date, last: date) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(club.timezone)
+    return local_instant(first, time(0), zone), local_instant(last + timedelta(days=1), time(0), zone)
+
+
+def figures(club: Club, first: date, last: date) -> dict[int, dict[str, Any]]:
+    """user id -> referrals given/received, one-to-ones, TYFCB given per currency, over the period."""
+    start, end = _period(club, first, last)
+    out: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"given": 0, "received": 0, "one_to_ones": 0, "tyfcb": defaultdict(Decimal)})
+    for giver, receiver in db.session.execute(sa.select(Referral.giver_id, Referral.receiver_id).where(
+            Referral.club_id == club.id, Referral.created_at >= start, Referral.created_at < end)):
+        if giver:
+            out[giver]["given"] += 1
+        if receiver:
+            out[receiver]["received"] += 1
+    for giver, amount, currency in db.session.execute(sa.select(Referral.giver_id, Referral.amount, Referral.currency)
+                                                      .where(Referral.club_id == club.id, Referral.status == "won",
+                                                             Referral.closed_at >= start, Referral.closed_at < end)):
+        if giver and amount is not None:
+            out[giver]["tyfcb"][currency or "EUR"] += amount
+    for logged_by, with_user in db.session.execute(sa.select(OneToOne.logged_by_id, OneToOne.with_user_id).where(
+            OneToOne.club_id == club.id, OneToOne.met_on >= first, OneToOne.met_on <= last)):
+        for uid in (logged_by, with_user):
+            if uid:
+                out[uid]["one_to_ones"] += 1
+    return out
+
+
+def add_palms_figures(club: Club, lines: list[PalmsLine], first: date, last: date) -> None:
+    """The PALMS report's referral columns."""
+    found = figures(club, first, last)
+    for line in lines:
+        entry = found.get(line.user_id)
+        if entry:
+            line.referrals_given, line.referrals_received = entry["given"], entry["received"]
+            line.one_to_ones = entry["one_to_ones"]
+            line.tyfcb_given_total = float(sum(entry["tyfcb"].values()))
+
+
+def scorecards(viewer: User, club: Club, now: datetime | None = None) -> list[Scorecard]:
+    """Cards over the last six months: every member for officers, their own card for a member."""
+    from clubapp.services import reports
+
+    membership = club.membership_of(viewer)
+    if membership is None:
+        raise NotFound(_l("No such club."))
+    table = current_app.config.get("SCORECARD")
+    now = now or utcnow()
+    last = now.astimezone(ZoneInfo(club.timezone)).date()
+    first = last - timedelta(days=reports.ROLLING_DAYS)
+    lines = reports.palms_lines(club, first, last, now)
+    currency = (table or {}).get("currency", "EUR") if table else "EUR"
+    found = figures(club, first, last)
+    cards = []
+    for line in lines:
+        entry = found.get(line.user_id, {"given": 0, "received": 0, "one_to_ones": 0, "tyfcb": {}})
+        card = Scorecard(
+            user_id=line.user_id, name=line.name, absences=line.counts["absent"], attended=line.attended,
+            referrals_given=entry["given"], referrals_received=entry["received"], visitors=line.visitors,
+            one_to_ones=entry["one_to_ones"], tyfcb_given=float(entry["tyfcb"].get(currency, 0)))
+        cards.append(score(card, table))
+    if not membership.is_officer:
+        cards = [c for c in cards if c.user_id == viewer.id]
+    return sorted(cards, key=lambda c: (-c.score, c.name))
+
+
+def monthly(user: User, club: Club, months: int = 6, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Per month: referrals given and received, TYFCB given cumulated (the member's card charts)."""
+    now = now or utcnow()
+    today = now.astimezone(ZoneInfo(club.timezone)).date()
+    first_month = date(today.year, today.month, 1)
+    for _ in range(months - 1):
+        first_month = date(first_month.year - (first_month.month == 1), (first_month.month - 2) % 12 + 1, 1)
+    start, _end = _period(club, first_month, today)
+    rows = db.session.execute(sa.select(Referral.giver_id, Referral.receiver_id, Referral.created_at,
+                                        Referral.status, Referral.amount, Referral.closed_at).where(
+        Referral.club_id == club.id, sa.or_(Referral.giver_id == user.id, Referral.receiver_id == user.id),
+        sa.or_(Referral.created_at >= start, Referral.closed_at >= start))).all()
+    zone = ZoneInfo(club.timezone)
+    series = []
+    month, cumulated = first_month, Decimal(0)
+    while month <= today:
+        key = (month.year, month.month)
+        given = sum(1 for r in rows if r.giver_id == user.id and r.created_at >= start and
+                    (r.created_at.astimezone(zone).year, r.created_at.astimezone(zone).month) == key)
+        received = sum(1 for r in rows if r.receiver_id == user.id and r.created_at >= start and
+                       (r.created_at.astimezone(zone).year, r.created_at.astimezone(zone).month) == key)
+        cumulated += sum((r.amount for r in rows if r.giver_id == user.id and r.status == "won" and r.amount
+                          and r.closed_at and r.closed_at >= start and
+                          (r.closed_at.astimezone(zone).year, r.closed_at.astimezone(zone).month) == key), Decimal(0))
+        series.append({"month": month, "given": given, "received": received, "tyfcb": float(cumulated)})
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return series
+
+
+def export_csv(officer: User, club: Club, locale: str = "en") -> bytes:
+    """Referrals and TYFCB of the club for officers, without any prospect detail."""
+    require_officer(officer, club)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if locale == "fr" else ",", lineterminator="\r\n")
+    writer.writerow([str(_l("Date")), str(_l("Giver")), str(_l("Receiver")), str(_l("Kind")),
+                     str(_l("Temperature")), str(_l("Status")), str(_l("TYFCB")), str(_l("Currency"))])
+    for referral in db.session.scalars(sa.select(Referral).where(Referral.club_id == club.id)
+                                       .order_by(Referral.created_at, Referral.id)):
+        writer.writerow([referral.created_at.date().isoformat(),
+                         referral.giver.name if referral.giver else str(_l("Former member")),
+                         referral.receiver.name if referral.receiver else str(_l("Former member")),
+                         referral.kind, referral.temperature, referral.status,
+                         f"{referral.amount:.2f}" if referral.amount is not None else "", referral.currency or ""])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def members_to_refer(user: User) -> list[Membership]:
+    """Members of my clubs I can pass a referral to."""
+    mine = sa.select(Membership.club_id).where(Membership.user_id == user.id)
+    return list(db.session.scalars(sa.select(Membership).join(User).where(
+        Membership.club_id.in_(mine), Membership.user_id != user.id).order_by(User.name)))
