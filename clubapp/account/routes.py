@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from flask import Response, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from flask_wtf import FlaskForm
 from clubapp.account import bp
 from clubapp.account.forms import DeleteAccountForm, PasswordForm, ProfileForm, TokenForm
 from clubapp.auth.session import start_session
-from clubapp.services import accounts, privacy
+from clubapp.services import accounts, feeds, privacy
 from clubapp.services.errors import ServiceError
 from clubapp.web import form_error
 
@@ -56,11 +57,25 @@ def password():  # type: ignore[no-untyped-def]
 @bp.route("/settings")
 @login_required
 def settings():  # type: ignore[no-untyped-def]
-    """Settings: API tokens, my data."""
+    """Settings: calendar feed, API tokens, my data."""
     g.personal = True
+    feed_url = url_for("feeds.personal", token=feeds.feed_token(_me()), _external=True)
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
     return render_template("account/settings.html", tokens=accounts.list_api_tokens(_me()), form=TokenForm(),
                            new_token=session.pop("new_token", None), delete_form=DeleteAccountForm(),
-                           action_form=FlaskForm())
+                           action_form=FlaskForm(), feed_url=feed_url, webcal_url=webcal_url,
+                           google_feed_url="https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""))
+
+
+@bp.route("/feed/rotate", methods=["POST"])
+@login_required
+def rotate_feed():  # type: ignore[no-untyped-def]
+    """Give my calendar feed a new address; the old one stops working at once."""
+    if FlaskForm().validate_on_submit():
+        feeds.rotate_feed_token(_me())
+        flash(_("Your calendar feed has a new address. Subscribe again with it: the old one no longer works."),
+              "success")
+    return redirect(url_for("account.settings") + "#feed")
 
 
 @bp.route("/tokens", methods=["POST"])

@@ -59,7 +59,8 @@ def club(slug: str):  # type: ignore[no-untyped-def]
 @login_required
 def meeting(meeting_id: str):  # type: ignore[no-untyped-def]
     """One meeting as an .ics download."""
-    occurrence = meetings.get_occurrence(meeting_id, current_user._get_current_object())
-    body = feeds.occurrence_calendar(occurrence, _page_url, with_video=True)
+    me = current_user._get_current_object()
+    occurrence = meetings.get_occurrence(meeting_id, me)
+    body = feeds.occurrence_calendar(occurrence, _page_url, with_video=meetings.video_visible(me, occurrence))
     return Response(body, content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{meeting_id}.ics"'})

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from clubapp.auth.routes import safe_next
 from clubapp.main import bp
 from clubapp.services import clubs as club_service
+from clubapp.services import meetings as meeting_service
 from clubapp.services import membership as membership_service
 
 
@@ -22,13 +23,15 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/dashboard")
 @login_required
 def dashboard():  # type: ignore[no-untyped-def]
-    """My clubs, what waits for me as an officer, public clubs to discover."""
+    """My next meetings, my clubs, what waits for me as an officer, public clubs to discover."""
     me = current_user._get_current_object()
     mine = club_service.clubs_of(me)
     waiting = {club.id: len(membership_service.pending_requests(club)) for club, m in mine if m.is_officer}
     return render_template("main/dashboard.html", mine=mine, waiting=waiting,
                            discover=club_service.public_clubs(exclude_user=me)[:6],
-                           networks=club_service.networks_administered(me))
+                           networks=club_service.networks_administered(me),
+                           upcoming=meeting_service.upcoming_for(me, limit=6), has_clubs=bool(mine),
+                           officer_clubs=[club for club, m in mine if m.is_officer])
 
 
 @bp.route("/language", methods=["POST"])

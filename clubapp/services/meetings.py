@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from clubapp.core.recurrence import Rule, RuleError, first_match, local_instant, matches, occurrence_dates, \
-    parse_rule
+from clubapp.core.recurrence import Rule, RuleError, first_match, local_instant, matches, occurrence_dates, parse_rule
 from clubapp.core.text import clean
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
@@ -43,6 +42,8 @@ class Occurrence:
     status: str  # scheduled | cancelled
     override: OccurrenceOverride | None
     closure: Closure | None
+    confirmed_count: int = 0  # filled by rsvp.with_counts()
+    waitlist_count: int = 0
 
     @property
     def id(self) -> str:
@@ -192,6 +193,8 @@ def checked_rule(text: Any) -> Rule:
 def get_series(series_id: int | str, user: User | None, need: str = "view") -> MeetingSeries:
     """A series the user may see (members, or network members when open), or may run (officers)."""
     series = db.session.get(MeetingSeries, int(series_id)) if str(series_id).isdigit() else None
+    if series is not None and need == "system":  # internal use (promotions, reminders): no viewer
+        return series
     if series is None or not (can_see(user, series) or series.club.is_public):
         raise NotFound(_l("No such meeting."))
     if need == "officer":
@@ -319,6 +322,10 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
     if changes or until is not None:
         _touch(series.club, series)
     db.session.commit()
+    if "capacity" in changes:
+        from clubapp.services import rsvp
+
+        rsvp.promote_after_capacity_change(series.id, now)
     return series
 
 
@@ -497,7 +504,8 @@ def update_occurrence(user: User, meeting_id: str, data: dict[str, Any]) -> Occu
 
 def create_series_from_form(user: User, club: Club, data: dict[str, Any]) -> MeetingSeries:
     """The web form's fields (kind of rhythm, weekday, position...) to an RRULE, then create."""
-    return create_series(user, club, {**data, "rrule": rule_from_choices(data)}, align=True)
+    zone = data.get("timezone") or club.timezone
+    return create_series(user, club, {**data, "rrule": rule_from_choices({**data, "timezone": zone})}, align=True)
 
 
 def rule_from_choices(data: dict[str, Any]) -> str | None:
@@ -508,7 +516,14 @@ def rule_from_choices(data: dict[str, Any]) -> str | None:
     if data.get("end") == "count" and data.get("count"):
         ending = f";COUNT={int(data['count'])}"
     elif data.get("end") == "until" and data.get("until_date"):
-        ending = f";UNTIL={_date(data['until_date'], 'until_date'):%Y%m%d}"
+        last_day = _date(data["until_date"], "until_date")
+        if is_valid_timezone(data.get("timezone")):
+            # The whole last day in the series' zone: an evening meeting in Lima is already tomorrow in UTC.
+            zone = ZoneInfo(data["timezone"])
+            end = local_instant(last_day + timedelta(days=1), time(0), zone) - timedelta(seconds=1)
+            ending = f";UNTIL={end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        else:
+            ending = f";UNTIL={last_day:%Y%m%d}"
     if kind == "once":
         return None
     if kind == "weekdays":
