@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from clubapp.feeds import bp as feeds_bp
     from clubapp.main import bp as main_bp
     from clubapp.meetings import bp as meetings_bp
+    from clubapp.referrals import bp as referrals_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(referrals_bp)
     init_api(app)
 
 
@@ -146,6 +148,18 @@ def register_hooks(app: Flask) -> None:
         from flask_babel import get_locale
 
         return {"current_locale": lambda: str(get_locale() or "en")}
+
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        """No text field may hold a NUL: PostgreSQL refuses them, so say so before anything is saved."""
+        from flask import abort
+
+        form_body = request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data")
+        if form_body and any("\x00" in value for values in request.form.listvalues() for value in values):
+            abort(400)
+        if any("\x00" in value for values in request.args.listvalues() for value in values):
+            abort(400)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

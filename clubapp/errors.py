@@ -20,6 +20,13 @@ CODES = {
 }
 
 
+# RFC 6750: a 401 for a missing or bad bearer token says how to authenticate.
+BEARER_CHALLENGES = {
+    "unauthorized": {"WWW-Authenticate": 'Bearer realm="clubapp"'},
+    "invalid_token": {"WWW-Authenticate": 'Bearer realm="clubapp", error="invalid_token"'},
+}
+
+
 def wants_json() -> bool:
     """True for requests under /api/."""
     return request.path.startswith(API_PREFIX)
@@ -61,7 +68,8 @@ def register(app: Flask) -> None:
     def service_error(error: ServiceError):  # type: ignore[no-untyped-def]
         db.session.rollback()
         if wants_json():
-            return json_error(error.status, str(error.message), error.code, error.fields)
+            return json_error(error.status, str(error.message), error.code, error.fields,
+                              BEARER_CHALLENGES.get(error.code) if error.status == 401 else None)
         return render_template("error.html", status=error.status, message=str(error.message)), error.status
 
     @app.errorhandler(CSRFError)

@@ -5,7 +5,7 @@ from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from clubapp.api import auth_required, require_token
+from clubapp.api import auth_required, path_id, require_token
 from clubapp.api.schemas import Body, Error, IdField, Out, text
 from clubapp.core.passwords import MAX_LENGTH
 from clubapp.extensions import limiter
@@ -115,7 +115,7 @@ def create_token(data: dict):  # type: ignore[no-untyped-def]
 @auth_required
 def revoke_token(user: User, token_id: str):  # type: ignore[no-untyped-def]
     """Revoke one of the caller's tokens; it stops working at once."""
-    accounts.revoke_api_token(user, int(token_id) if token_id.isdigit() else -1)
+    accounts.revoke_api_token(user, path_id(token_id))
 
 
 @blp.route("/me", methods=["GET"])

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from clubapp.api import auth_required, require_token
+from clubapp.api import auth_required, path_id, require_token
 from clubapp.api.schemas import Body, Error, IdField, Out, text
 from clubapp.models import Club, Membership, Role, User
 from clubapp.services import clubs as club_service
@@ -23,7 +24,8 @@ class ClubIn(Body):
     description = text(4000, allow_none=True)
     category_exclusive = fields.Boolean()
     visibility = fields.String(validate=validate.OneOf(["public", "private"]))
-    network_id = fields.String(allow_none=True)
+    network_id = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^([0-9]{1,18})?$", error=_l("Unknown network.")), metadata={"description": "A network you administer"})
 
 
 class ClubPatch(ClubIn):
@@ -92,6 +94,7 @@ class MemberPatch(Body):
 @blp.arguments(ClubIn)
 @blp.response(201, ClubOut)
 @blp.alt_response(422, schema=Error, description="A field is not valid")
+@blp.alt_response(403, schema=Error, description="network_id names a network you do not administer")
 @auth_required
 def create_club(user: User, data: dict):  # type: ignore[no-untyped-def]
     """Create a club; the caller becomes its president."""
@@ -112,17 +115,19 @@ def list_clubs(user: User):  # type: ignore[no-untyped-def]
 @auth_required
 def get_club(user: User, club_id: str):  # type: ignore[no-untyped-def]
     """A club: public clubs for anyone signed in, private ones for members."""
-    return club_service.get_club(club_id, user)[0]
+    return club_service.get_club(path_id(club_id), user)[0]
 
 
 @blp.route("/clubs/<club_id>", methods=["PATCH"])
 @blp.arguments(ClubPatch)
 @blp.response(200, ClubOut)
 @blp.alt_response(403, schema=Error, description="Officers only")
+@blp.alt_response(404, schema=Error, description="Unknown, or private and not yours")
+@blp.alt_response(409, schema=Error, description="Two members share a category the club would make exclusive")
 @auth_required
 def update_club(user: User, data: dict, club_id: str):  # type: ignore[no-untyped-def]
     """Change a club's settings (officers)."""
-    club, _membership = club_service.get_club(club_id, user, need="officer")
+    club, _membership = club_service.get_club(path_id(club_id), user, need="officer")
     return club_service.update_club(user, club, data)
 
 
@@ -130,10 +135,12 @@ def update_club(user: User, data: dict, club_id: str):  # type: ignore[no-untype
 @blp.arguments(InvitationIn)
 @blp.response(201, InvitationOut)
 @blp.alt_response(403, schema=Error, description="Officers only")
+@blp.alt_response(404, schema=Error, description="Unknown, or private and not yours")
+@blp.alt_response(409, schema=Error, description="Already a member")
 @auth_required
 def invite(user: User, data: dict, club_id: str):  # type: ignore[no-untyped-def]
     """Invite someone by email; the answer carries the single-use token and link."""
-    club, _membership = club_service.get_club(club_id, user, need="officer")
+    club, _membership = club_service.get_club(path_id(club_id), user, need="officer")
 
     def link_for(token: str) -> str:
         return url_for("clubs.accept", token=token, _external=True)
@@ -146,6 +153,8 @@ def invite(user: User, data: dict, club_id: str):  # type: ignore[no-untyped-def
 @blp.arguments(AcceptIn)
 @blp.response(200, MemberOut)
 @blp.alt_response(409, schema=Error, description="Category taken, invitation used or expired")
+@blp.alt_response(404, schema=Error, description="Unknown or withdrawn invitation")
+@blp.alt_response(403, schema=Error, description="The invitation was sent to another email address")
 @auth_required
 def accept(user: User, data: dict, token: str):  # type: ignore[no-untyped-def]
     """Accept an invitation, optionally naming one's category."""
@@ -154,10 +163,12 @@ def accept(user: User, data: dict, token: str):  # type: ignore[no-untyped-def]
 
 @blp.route("/clubs/<club_id>/members", methods=["GET"])
 @blp.response(200, MemberOut(many=True))
+@blp.alt_response(403, schema=Error, description="Members only")
+@blp.alt_response(404, schema=Error, description="Unknown, or private and not yours")
 @auth_required
 def members(user: User, club_id: str):  # type: ignore[no-untyped-def]
     """The club's members (members only)."""
-    club, _membership = club_service.get_club(club_id, user, need="member")
+    club, _membership = club_service.get_club(path_id(club_id), user, need="member")
     return membership_service.members(club)
 
 
@@ -165,17 +176,22 @@ def members(user: User, club_id: str):  # type: ignore[no-untyped-def]
 @blp.arguments(MemberPatch)
 @blp.response(200, MemberOut)
 @blp.alt_response(409, schema=Error, description="It would leave the club without a president")
+@blp.alt_response(403, schema=Error, description="Roles: the president; a category: the president or the member")
+@blp.alt_response(404, schema=Error, description="Unknown club or member, or private and not yours")
 @auth_required
 def update_member(user: User, data: dict, club_id: str, user_id: str) -> Membership:
     """Change a member's role (president) or category."""
-    club, _membership = club_service.get_club(club_id, user, need="member")
-    return membership_service.update_member(user, club, user_id, data)
+    club, _membership = club_service.get_club(path_id(club_id), user, need="member")
+    return membership_service.update_member(user, club, path_id(user_id), data)
 
 
 @blp.route("/clubs/<club_id>/members/<user_id>", methods=["DELETE"])
 @blp.response(204)
+@blp.alt_response(403, schema=Error, description="Officers (the president for an officer), or the member leaving")
+@blp.alt_response(404, schema=Error, description="Unknown club or member, or private and not yours")
+@blp.alt_response(409, schema=Error, description="The last president cannot leave")
 @auth_required
 def remove_member(user: User, club_id: str, user_id: str):  # type: ignore[no-untyped-def]
     """Remove a member (officers), or leave (the member)."""
-    club, _membership = club_service.get_club(club_id, user, need="member")
-    membership_service.remove_member(user, club, user_id)
+    club, _membership = club_service.get_club(path_id(club_id), user, need="member")
+    membership_service.remove_member(user, club, path_id(user_id))

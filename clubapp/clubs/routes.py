@@ -208,7 +208,7 @@ def accept(token: str):  # type: ignore[no-untyped-def]
     """Accept an invitation, choosing my category."""
     g.personal = True
     try:
-        invitation = membership_service.invitation_for(token)
+        invitation = membership_service.invitation_for_user(_me(), token)
     except ServiceError as error:
         return render_template("error.html", status=error.status, message=str(error.message)), error.status
     form = AcceptForm(category=_me().category)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from clubapp.core import passwords
 from clubapp.core.secrets import digest, new_token
-from clubapp.core.text import clean, normalise_email
+from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import ApiToken, User
@@ -215,7 +215,7 @@ def list_api_tokens(user: User) -> list[ApiToken]:
 
 def revoke_api_token(user: User, token_id: int) -> None:
     """Delete one of the user's tokens; NotFound for anyone else's."""
-    token = db.session.get(ApiToken, token_id)
+    token = db.session.get(ApiToken, as_id(token_id) or -1)
     if token is None or token.user_id != user.id:
         raise NotFound(_l("No such token."))
     db.session.delete(token)

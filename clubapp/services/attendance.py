@@ -10,6 +10,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from clubapp.core.text import as_id
 from clubapp.extensions import db
 from clubapp.models import PALMS, AttendanceRecord, Membership, OccurrenceOverride, Rsvp, User, Visitor
 from clubapp.models.base import utcnow
@@ -88,7 +89,7 @@ def check_in(user: User, meeting_id: str, now: datetime | None = None) -> Attend
 
 def _attendee(occurrence: meetings.Occurrence, user_id: int | str) -> User:
     """A member of the club, or someone who checked in (network sessions)."""
-    uid = int(user_id) if str(user_id).isdigit() else -1
+    uid = as_id(user_id) or -1
     member = db.session.scalar(sa.select(Membership).where(
         Membership.club_id == occurrence.club_id, Membership.user_id == uid))
     checked = db.session.scalar(sa.select(AttendanceRecord).where(*_where(occurrence),
@@ -197,7 +198,7 @@ def set_visitor_attendance(officer: User, meeting_id: str, visitor_id: int, atte
     require_officer(officer, occurrence.series.club)
     if attended not in ("present", "absent"):
         raise Invalid(_l("Choose present or absent."), field="attended")
-    visitor = db.session.get(Visitor, visitor_id)
+    visitor = db.session.get(Visitor, as_id(visitor_id) or -1)
     if visitor is None or (visitor.series_id, visitor.original_date) != (occurrence.series.id,
                                                                           occurrence.original_date):
         raise NotFound(_l("No such visitor."))

@@ -7,13 +7,16 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from clubapp.core.text import clean, slugify
+from clubapp.core.text import as_id, clean, slugify
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Club, Membership, Network, NetworkAdmin, Role, User
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 
-CLUB_FIELDS = ("name", "timezone", "description", "category_exclusive", "visibility", "network_id")
+CLUB_FIELDS = ("name", "timezone", "description", "category_exclusive", "visibility", "network_id",
+               "late_grace_minutes", "absence_threshold")
+# Attendance settings: field -> largest value (minutes of grace before "late"; absences in six months).
+ATTENDANCE_LIMITS = {"late_grace_minutes": 60, "absence_threshold": 26}
 
 
 def _unique_slug(model: type[Club] | type[Network], name: str) -> str:
@@ -54,7 +57,8 @@ def _checked_club_fields(user: User, data: dict[str, Any], creating: bool) -> di
             raise Invalid(_l("Choose public or private."), field="visibility")
         out["visibility"] = data["visibility"]
     if data.get("network_id") not in (None, "", 0):
-        network = db.session.get(Network, int(data["network_id"])) if str(data["network_id"]).isdigit() else None
+        network_id = as_id(data["network_id"])
+        network = db.session.get(Network, network_id) if network_id else None
         if network is None:
             raise Invalid(_l("Unknown network."), field="network_id")
         if not is_network_admin(user, network):
@@ -62,6 +66,12 @@ def _checked_club_fields(user: User, data: dict[str, Any], creating: bool) -> di
         out["network_id"] = network.id
     elif "network_id" in data and not creating:
         out["network_id"] = None
+    for key, top in ATTENDANCE_LIMITS.items():
+        if data.get(key) is not None:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+                raise Invalid(_l("Expected a number from %(min)s to %(max)s.", min=0, max=top), field=key)
+            out[key] = value
     return out
 
 
@@ -135,9 +145,7 @@ def get_club(club_id: int | str, user: User | None, need: str = "view") -> tuple
     ``view``: public clubs for anyone signed in, private ones for members only (others 404);
     ``member``, ``officer``, ``president``: 404 to outsiders of private clubs, else 403.
     """
-    club = None
-    if isinstance(club_id, int) or (isinstance(club_id, str) and club_id.isdigit()):
-        club = db.session.get(Club, int(club_id))
+    club = db.session.get(Club, as_id(club_id)) if as_id(club_id) else None
     if club is None:
         raise NotFound(_l("No such club."))
     membership = club.membership_of(user)

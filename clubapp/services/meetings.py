@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from clubapp.core.recurrence import Rule, RuleError, first_match, local_instant, matches, occurrence_dates, parse_rule
-from clubapp.core.text import clean
+from clubapp.core.text import as_id, clean
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Closure, Club, MeetingSeries, Membership, OccurrenceOverride, SeriesVersion, User
@@ -85,7 +85,7 @@ def parse_occurrence_id(meeting_id: str) -> tuple[int, date] | None:
     """(series id, original date) from an occurrence id, or None."""
     try:
         series_part, date_part = meeting_id.split("-", 1)
-        if not series_part.startswith("s") or not series_part[1:].isdigit() or len(date_part) != 8:
+        if not series_part.startswith("s") or as_id(series_part[1:]) is None or len(date_part) != 8:
             return None
         return int(series_part[1:]), datetime.strptime(date_part, "%Y%m%d").date()
     except ValueError:
@@ -146,6 +146,17 @@ def _positive(data: dict[str, Any], key: str, maximum: int, allow_none: bool) ->
     return number
 
 
+def _close_minutes(data: dict[str, Any]) -> int | None:
+    """When answers close, in minutes before the start: None (at the start) up to a week."""
+    value = data.get("rsvp_close_minutes")
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 7 * 24 * 60:
+        raise Invalid(_l("Expected a number from %(min)s to %(max)s.", min=0, max=7 * 24 * 60),
+                      field="rsvp_close_minutes")
+    return value
+
+
 def _date(value: Any, field: str) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -192,7 +203,7 @@ def checked_rule(text: Any) -> Rule:
 
 def get_series(series_id: int | str, user: User | None, need: str = "view") -> MeetingSeries:
     """A series the user may see (members, or network members when open), or may run (officers)."""
-    series = db.session.get(MeetingSeries, int(series_id)) if str(series_id).isdigit() else None
+    series = db.session.get(MeetingSeries, as_id(series_id)) if as_id(series_id) else None
     if series is not None and need == "system":  # internal use (promotions, reminders): no viewer
         return series
     if series is None or not (can_see(user, series) or series.club.is_public):
@@ -242,6 +253,7 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
     start_time = _time(data.get("start_time"), "start_time")
     duration = _positive(data, "duration_minutes", 24 * 60, allow_none=False)
     capacity = _positive(data, "capacity", 100_000, allow_none=True)
+    close_minutes = _close_minutes(data)
     rule_text = None
     if clean(data.get("rrule") if isinstance(data.get("rrule"), str) else None):
         rule = checked_rule(data["rrule"])
@@ -257,6 +269,7 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
     series = MeetingSeries(
         club=club, timezone=zone, start_date=start_date, rrule=rule_text, open_to_network=open_to_network,
         video_room=f"Clubapp-{club.slug}-{secrets.token_urlsafe(9)}", created_by_id=user.id,
+        rsvp_close_minutes=close_minutes,
     )
     series.versions.append(SeriesVersion(
         effective_from=start_date, title=title, description=_text(data, "description", 4000),
@@ -315,6 +328,8 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
         if until_day < today(series, now):
             raise Invalid(_l("A series cannot end in the past."), field="until")
         until = local_instant(until_day + timedelta(days=1), time(0), ZoneInfo(series.timezone)) - timedelta(seconds=1)
+    if "rsvp_close_minutes" in data:  # the whole series: not versioned
+        series.rsvp_close_minutes = _close_minutes(data)
     if changes:
         _apply_from(series, changes, from_date, now)
     if until is not None:
@@ -563,7 +578,7 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
 def delete_closure(user: User, club: Club, closure_id: int) -> None:
     """Reopen: the closure's occurrences are scheduled again (unless cancelled one by one)."""
     require_officer(user, club)
-    closure = db.session.get(Closure, closure_id)
+    closure = db.session.get(Closure, as_id(closure_id) or -1)
     if closure is None or closure.club_id != club.id:
         raise NotFound(_l("No such closure."))
     db.session.delete(closure)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from clubapp.core.secrets import digest, new_token
-from clubapp.core.text import clean, normalise_email
+from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.extensions import db
 from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, Role, User
 from clubapp.models.base import utcnow
@@ -123,14 +123,19 @@ def invitation_for(token: str) -> Invitation:
     return invitation
 
 
+def invitation_for_user(user: User, token: str) -> Invitation:
+    """A usable invitation addressed to ``user``: a forwarded or leaked link shows nobody else the club."""
+    invitation = invitation_for(token)
+    if invitation.email != normalise_email(user.email):
+        raise Forbidden(_l("This invitation was sent to another email address: sign in with that address "
+                           "to accept it."), code="invitation_not_yours")
+    return invitation
+
+
 def accept_invitation(user: User, token: str, category: str | None = None) -> Membership:
     """Join the club of an invitation, which can then never be used again."""
     category = _category(category) or user.category
-    invitation = invitation_for(token)
-    if invitation.email != normalise_email(user.email):
-        # An invitation is addressed to one person: a forwarded or leaked link lets nobody else in.
-        raise Forbidden(_l("This invitation was sent to another email address: sign in with that address "
-                           "to accept it."), code="invitation_not_yours")
+    invitation = invitation_for_user(user, token)
     membership = _add_member(invitation.club, user, invitation.role, category)
     # The UPDATE ... WHERE accepted_at IS NULL makes the token single use even under a race.
     used = db.session.execute(
@@ -157,7 +162,7 @@ def pending_invitations(club: Club) -> list[Invitation]:
 def revoke_invitation(officer: User, club: Club, invitation_id: int) -> None:
     """Withdraw an invitation of this club."""
     require_officer(officer, club)
-    invitation = db.session.get(Invitation, invitation_id)
+    invitation = db.session.get(Invitation, as_id(invitation_id) or -1)
     if invitation is None or invitation.club_id != club.id:
         raise NotFound(_l("No such invitation."))
     invitation.revoked_at = utcnow()
@@ -201,7 +206,7 @@ def pending_requests(club: Club) -> list[JoinRequest]:
 def decide_request(officer: User, club: Club, request_id: int, approve: bool) -> JoinRequest:
     """Approve (the user becomes a member) or refuse a join request."""
     require_officer(officer, club)
-    join = db.session.get(JoinRequest, request_id)
+    join = db.session.get(JoinRequest, as_id(request_id) or -1)
     if join is None or join.club_id != club.id or join.status != "pending":
         raise NotFound(_l("No such request."))
     if approve:
@@ -217,9 +222,9 @@ def decide_request(officer: User, club: Club, request_id: int, approve: bool) ->
 
 def _membership(club: Club, user_id: int | str) -> Membership:
     membership = None
-    if str(user_id).isdigit():
+    if as_id(user_id):
         membership = db.session.scalar(sa.select(Membership).where(
-            Membership.club_id == club.id, Membership.user_id == int(user_id)))
+            Membership.club_id == club.id, Membership.user_id == as_id(user_id)))
     if membership is None:
         raise NotFound(_l("This person is not a member of the club."))
     return membership

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from clubapp.core.recurrence import local_instant
 from clubapp.core.scoring import PalmsLine, Scorecard, score
-from clubapp.core.text import clean
+from clubapp.core.text import as_id, clean
 from clubapp.extensions import db
 from clubapp.models import REFERRAL_STATUSES, Club, Membership, OneToOne, Referral, User
 from clubapp.models.base import utcnow
@@ -29,7 +29,7 @@ from clubapp.services.errors import Forbidden, Invalid, NotFound
 
 
 def _shared_member(club_id: Any, *users: User) -> Club:
-    club = db.session.get(Club, int(club_id)) if str(club_id).isdigit() else None
+    club = db.session.get(Club, as_id(club_id)) if as_id(club_id) else None
     if club is None:
         raise Invalid(_l("Unknown club."), field="club_id")
     for user in users:
@@ -39,7 +39,7 @@ def _shared_member(club_id: Any, *users: User) -> Club:
 
 
 def _member(user_id: Any, field: str) -> User:
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    user = db.session.get(User, as_id(user_id)) if as_id(user_id) else None
     if user is None:
         raise Invalid(_l("Unknown member."), field=field)
     return user
@@ -85,7 +85,7 @@ def give(giver: User, data: dict[str, Any]) -> Referral:
 
 def get(user: User, referral_id: Any) -> Referral:
     """A referral for its giver or receiver; 404 for everyone else (officers included)."""
-    referral = db.session.get(Referral, int(referral_id)) if str(referral_id).isdigit() else None
+    referral = db.session.get(Referral, as_id(referral_id)) if as_id(referral_id) else None
     if referral is None or user.id not in (referral.giver_id, referral.receiver_id):
         raise NotFound(_l("No such referral."))
     return referral

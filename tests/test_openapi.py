@@ -1,0 +1,256 @@
+"""The OpenAPI 3 document at /api/v1/openapi.json: valid, complete, and true to what the server does."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import OpenAPIV30SpecValidator, validate
+
+from tests import factories
+from tests.conftest import bearer
+from tests.test_api_accounts import fresh_reads  # noqa: F401  (an autouse fixture)
+
+API_PREFIX = "/api/v1"
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+PUBLIC_OPERATIONS = {("post", "/api/v1/users"), ("post", "/api/v1/tokens")}
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "API.md"
+CONTRACT_SECTIONS = ("Accounts and tokens", "Clubs and membership")
+
+
+@pytest.fixture
+def spec(client) -> dict[str, Any]:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return response.get_json()
+
+
+def openapi_path(rule: str) -> str:
+    """Flask's ``/clubs/<int:club_id>`` as OpenAPI's ``/clubs/{club_id}``."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def api_rules(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(method, OpenAPI path) of every /api/v1 route but the document itself."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(API_PREFIX + "/") or rule.endpoint == "api-docs.openapi_json":
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            out.append((method.lower(), openapi_path(rule.rule)))
+    return sorted(out)
+
+
+def operations(spec: dict[str, Any]):  # type: ignore[no-untyped-def]
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield method, path, operation
+
+
+def resolve(spec: dict[str, Any], node: Any) -> Any:
+    """``node`` with every local ``$ref`` replaced by what it points to."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target: Any = spec
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            return resolve(spec, target)
+        return {key: resolve(spec, value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve(spec, value) for value in node]
+    return node
+
+
+def response_schema(spec: dict[str, Any], method: str, path: str, status: int) -> dict[str, Any]:
+    response = resolve(spec, spec["paths"][path][method]["responses"][str(status)])
+    return response["content"]["application/json"]["schema"]
+
+
+def assert_matches(spec: dict[str, Any], method: str, path: str, response) -> None:  # type: ignore[no-untyped-def]
+    """The answer's body is valid against the schema the document gives for its status."""
+    schema = response_schema(spec, method, path, response.status_code)
+    OAS30Validator(schema).validate(response.get_json())
+
+
+def test_document_is_valid_openapi_3(spec):
+    assert spec["openapi"].startswith("3.")
+    validate(spec, cls=OpenAPIV30SpecValidator)
+    assert spec["info"]["title"] and spec["info"]["version"] == "v1"
+
+
+def test_document_lists_every_api_route_and_nothing_else(app, spec):
+    documented = sorted((method, path) for method, path, _op in operations(spec))
+    assert documented == api_rules(app)
+
+
+def test_every_path_parameter_is_documented(spec):
+    for path, item in spec["paths"].items():
+        declared = {p["name"] for p in item.get("parameters", []) if p["in"] == "path"}
+        for method in (m for m in item if m in HTTP_METHODS):
+            declared_here = declared | {p["name"] for p in item[method].get("parameters", []) if p["in"] == "path"}
+            assert declared_here == set(re.findall(r"{([^}]+)}", path)), (method, path)
+
+
+def test_bearer_security_is_documented(spec):
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+    assert spec["security"] == [{"bearerAuth": []}]
+    for method, path, operation in operations(spec):
+        if (method, path) in PUBLIC_OPERATIONS:
+            assert operation["security"] == [], (method, path)
+        else:
+            assert "security" not in operation or operation["security"] == [{"bearerAuth": []}], (method, path)
+            assert "401" in operation["responses"], f"{method} {path} does not document its 401"
+
+
+def test_public_operations_really_need_no_token_and_others_do(client, spec):
+    for method, path, _operation in operations(spec):
+        url = re.sub(r"{[^}]+}", "1", path)
+        response = client.open(url, method=method.upper(), json={})
+        if (method, path) in PUBLIC_OPERATIONS:
+            assert response.status_code == 422, (method, path)  # validated, not refused
+        else:
+            assert response.status_code == 401, (method, path)
+
+
+def test_error_responses_use_the_api_error_format(spec):
+    error = resolve(spec, spec["components"]["schemas"]["Error"])
+    assert set(error["properties"]) == {"error"}
+    assert set(error["properties"]["error"]["properties"]) == {"code", "message", "fields"}
+    for method, path, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            if status == "default" or int(status) >= 400:
+                schema = resolve(spec, response)["content"]["application/json"]["schema"]
+                assert schema == error, f"{method} {path} {status} documents another error format"
+
+
+def test_request_bodies_say_what_is_required(spec):
+    signup = resolve(spec, spec["paths"]["/api/v1/users"]["post"]["requestBody"])["content"]["application/json"]
+    assert set(signup["schema"]["required"]) == {"email", "password", "name"}
+    assert signup["schema"]["properties"]["name"]["maxLength"] == 120
+    assert signup["schema"]["properties"]["locale"]["enum"] == ["fr", "en"]
+    club = resolve(spec, spec["paths"]["/api/v1/clubs"]["post"]["requestBody"])["content"]["application/json"]
+    assert set(club["schema"]["required"]) == {"name", "timezone"}
+    assert club["schema"]["properties"]["visibility"]["enum"] == ["public", "private"]
+    patch = resolve(spec, spec["paths"]["/api/v1/clubs/{club_id}/members/{user_id}"]["patch"]["requestBody"])
+    assert patch["content"]["application/json"]["schema"]["properties"]["role"]["enum"] == [
+        "president", "vice_president", "secretary", "member"]
+
+
+def _contract_operations() -> list[tuple[str, str]]:
+    text = CONTRACT.read_text(encoding="utf-8")
+    found = []
+    for section in CONTRACT_SECTIONS:
+        body = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+        for method, path in re.findall(r"^\| (GET|POST|PUT|PATCH|DELETE) (/api/v1/\S+) \|", body, flags=re.M):
+            found.append((method.lower(), path))
+    return found
+
+
+@pytest.mark.skipif(not CONTRACT.exists(), reason="shared/API.md is not beside the repository")
+def test_document_has_every_operation_of_the_contract(spec):
+    contract = _contract_operations()
+    assert len(contract) >= 17
+    # Parameter names are the document's to choose ({id} in the contract, {token_id} here).
+    documented = {(method, re.sub(r"{[^}]+}", "{}", path)) for method, path, _op in operations(spec)}
+    assert [op for op in contract if (op[0], re.sub(r"{[^}]+}", "{}", op[1])) not in documented] == []
+
+
+def test_answers_match_the_documented_schemas(client, db, spec):
+    """Real answers validate against the document (its schemas forbid undocumented fields)."""
+    response = client.post("/api/v1/users", json={"email": "doc@example.fr", "password": "a long enough password",
+                                                  "name": "Doc"})
+    assert response.status_code == 201
+    assert_matches(spec, "post", "/api/v1/users", response)
+    response = client.post("/api/v1/tokens", json={"email": "doc@example.fr", "password": "a long enough password"})
+    assert response.status_code == 201
+    assert_matches(spec, "post", "/api/v1/tokens", response)
+    headers = {"Authorization": f"Bearer {response.get_json()['token']}"}
+    for method, path, status in [("get", "/api/v1/me", 200), ("patch", "/api/v1/me", 200)]:
+        response = client.open(path, method=method.upper(), headers=headers, json={"bio": "Hello"})
+        assert response.status_code == status
+        assert_matches(spec, method, path, response)
+    response = client.post("/api/v1/me/feed-token", headers=headers)
+    assert_matches(spec, "post", "/api/v1/me/feed-token", response)
+
+    response = client.post("/api/v1/clubs", headers=headers, json={"name": "Doc club", "timezone": "Europe/Paris"})
+    assert response.status_code == 201
+    assert_matches(spec, "post", "/api/v1/clubs", response)
+    club_id = response.get_json()["id"]
+    for template in ("/api/v1/clubs", "/api/v1/clubs/{club_id}", "/api/v1/clubs/{club_id}/members"):
+        response = client.get(template.format(club_id=club_id), headers=headers)
+        assert response.status_code == 200
+        assert_matches(spec, "get", template, response)
+    response = client.post(f"/api/v1/clubs/{club_id}/invitations", headers=headers, json={"email": "n@example.fr"})
+    assert response.status_code == 201
+    assert_matches(spec, "post", "/api/v1/clubs/{club_id}/invitations", response)
+    newcomer = factories.UserFactory(email="n@example.fr")
+    response = client.post(f"/api/v1/invitations/{response.get_json()['token']}/accept", headers=bearer(newcomer),
+                           json={})
+    assert response.status_code == 200
+    assert_matches(spec, "post", "/api/v1/invitations/{token}/accept", response)
+
+
+def test_error_answers_match_the_documented_schemas(client, db, spec, user):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert_matches(spec, "get", "/api/v1/me", response)
+    response = client.post("/api/v1/users", json={"email": user.email, "password": "a long enough password",
+                                                  "name": "Dup"})
+    assert response.status_code == 409
+    assert_matches(spec, "post", "/api/v1/users", response)
+    response = client.post("/api/v1/users", json={"email": "x@example.fr"})
+    assert response.status_code == 422
+    assert_matches(spec, "post", "/api/v1/users", response)
+    response = client.get("/api/v1/clubs/999999", headers=bearer(user))
+    assert response.status_code == 404
+    assert_matches(spec, "get", "/api/v1/clubs/{club_id}", response)
+
+
+def test_docs_page_renders_every_path(client, app, spec):
+    response = client.get("/api/docs")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    for method, path in api_rules(app):
+        assert f"<code>{path}</code>" in html, path
+    assert "/api/v1/api/v1" not in html
+    assert 'href="/api/v1/openapi.json"' in html
+    assert "No token needed." in html and "Default error response" in html and "Unauthorized" in html
+    scripts = re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"", html)
+    assert all(src.startswith("/static/") for src in scripts), scripts  # nothing from a CDN
+    assert "<script>" not in html  # no inline script (the CSP forbids it anyway)
+
+
+def test_observed_club_errors_are_documented(client, db, spec, user):
+    """Each refusal the clubs API gives is listed, with the error format, on its operation."""
+    club = factories.club_with(president=user, members=1)
+    member = club.memberships[1].user
+    public = factories.club_with(visibility="public")
+    token = client.post(f"/api/v1/clubs/{club.id}/invitations", headers=bearer(user),
+                        json={"email": "guest@example.fr"}).get_json()["token"]
+    observed = [
+        ("patch", "/api/v1/clubs/{club_id}", f"/api/v1/clubs/{club.id}", bearer(member), {"name": "X"}, 403),
+        ("post", "/api/v1/clubs/{club_id}/invitations", f"/api/v1/clubs/{club.id}/invitations", bearer(member),
+         {"email": "a@example.fr"}, 403),
+        ("get", "/api/v1/clubs/{club_id}/members", f"/api/v1/clubs/{public.id}/members", bearer(user), None, 403),
+        ("get", "/api/v1/clubs/{club_id}/members", f"/api/v1/clubs/{club.id}/members",
+         bearer(public.memberships[0].user), None, 404),
+        ("patch", "/api/v1/clubs/{club_id}/members/{user_id}", f"/api/v1/clubs/{club.id}/members/{user.id}",
+         bearer(user), {"role": "member"}, 409),
+        ("patch", "/api/v1/clubs/{club_id}/members/{user_id}", f"/api/v1/clubs/{club.id}/members/{user.id}",
+         bearer(member), {"role": "member"}, 403),
+        ("delete", "/api/v1/clubs/{club_id}/members/{user_id}", f"/api/v1/clubs/{club.id}/members/{user.id}",
+         bearer(user), None, 409),
+        ("delete", "/api/v1/clubs/{club_id}/members/{user_id}", f"/api/v1/clubs/{club.id}/members/{user.id}",
+         bearer(member), None, 403),
+        ("post", "/api/v1/invitations/{token}/accept", f"/api/v1/invitations/{token}/accept", bearer(member), {},
+         403),
+        ("post", "/api/v1/invitations/{token}/accept", "/api/v1/invitations/nope/accept", bearer(member), {}, 404),
+    ]
+    for method, template, url, headers, body, status in observed:
+        response = client.open(url, method=method.upper(), headers=headers, json=body)
+        assert response.status_code == status, (method, url, response.get_data(as_text=True))
+        assert str(status) in spec["paths"][template][method]["responses"], f"{method} {template} {status}"
+        assert_matches(spec, method, template, response)
