@@ -65,3 +65,8 @@ def test_error_pages_are_html_not_stack_traces(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "text/html" in response.content_type
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_session_and_remember_cookie_lifetimes_well_under_a_month(app):
+    assert app.config["PERMANENT_SESSION_LIFETIME"].days <= 14
+    assert app.config["REMEMBER_COOKIE_DURATION"].days <= 14
