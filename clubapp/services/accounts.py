@@ -33,14 +33,14 @@ FIELD_LIMITS = {
 }
 
 
-def checked_email(email: str | None) -> str:
-    """A normalised, syntactically valid email, or Invalid on ``email``."""
+def checked_email(email: str | None, field: str = "email") -> str:
+    """A normalised, syntactically valid email, or Invalid on ``field``."""
     if not email or not email.strip():
-        raise Invalid(_l("Enter an email address."), field="email")
+        raise Invalid(_l("Enter an email address."), field=field)
     try:
         validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError:
-        raise Invalid(_l("This is not a valid email address."), field="email") from None
+        raise Invalid(_l("This is not a valid email address."), field=field) from None
     return normalise_email(email)
 
 

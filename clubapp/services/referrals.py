@@ -59,7 +59,7 @@ def give(giver: User, data: dict[str, Any]) -> Referral:
     if len(name) > 120:
         raise Invalid(_l("At most %(n)d characters.", n=120), field="prospect_name")
     email = data.get("prospect_email")
-    email = checked_email(email) if isinstance(email, str) and email.strip() else None
+    email = checked_email(email, "prospect_email") if isinstance(email, str) and email.strip() else None
     phone = clean(data.get("prospect_phone")) if isinstance(data.get("prospect_phone"), str) else None
     if phone and len(phone) > 40:
         raise Invalid(_l("At most %(n)d characters.", n=40), field="prospect_phone")
@@ -228,7 +228,7 @@ def scorecards(viewer: User, club: Club, now: datetime | None = None) -> list[Sc
     last = now.astimezone(ZoneInfo(club.timezone)).date()
     first = last - timedelta(days=reports.ROLLING_DAYS)
     lines = reports.palms_lines(club, first, last, now)
-    currency = (table or {}).get("currency", "EUR") if table else "EUR"
+    currency = club_currency(club)
     found = figures(club, first, last)
     cards = []
     for line in lines:
@@ -252,10 +252,12 @@ def monthly(user: User, club: Club, months: int = 6, now: datetime | None = None
         first_month = date(first_month.year - (first_month.month == 1), (first_month.month - 2) % 12 + 1, 1)
     start, _end = _period(club, first_month, today)
     rows = db.session.execute(sa.select(Referral.giver_id, Referral.receiver_id, Referral.created_at,
-                                        Referral.status, Referral.amount, Referral.closed_at).where(
+                                        Referral.status, Referral.amount, Referral.currency,
+                                        Referral.closed_at).where(
         Referral.club_id == club.id, sa.or_(Referral.giver_id == user.id, Referral.receiver_id == user.id),
         sa.or_(Referral.created_at >= start, Referral.closed_at >= start))).all()
     zone = ZoneInfo(club.timezone)
+    currency = club_currency(club)
     series = []
     month, cumulated = first_month, Decimal(0)
     while month <= today:
@@ -265,11 +267,29 @@ def monthly(user: User, club: Club, months: int = 6, now: datetime | None = None
         received = sum(1 for r in rows if r.receiver_id == user.id and r.created_at >= start and
                        (r.created_at.astimezone(zone).year, r.created_at.astimezone(zone).month) == key)
         cumulated += sum((r.amount for r in rows if r.giver_id == user.id and r.status == "won" and r.amount
-                          and r.closed_at and r.closed_at >= start and
+                          and (r.currency or "EUR") == currency and r.closed_at and r.closed_at >= start and
                           (r.closed_at.astimezone(zone).year, r.closed_at.astimezone(zone).month) == key), Decimal(0))
         series.append({"month": month, "given": given, "received": received, "tyfcb": float(cumulated)})
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     return series
+
+
+KIND_LABELS = {"internal": _l("Inside the club"), "external": _l("Outside the club")}
+STATUS_LABELS = {"given": _l("Given"), "contacted": _l("Contacted"), "in_progress": _l("In progress"),
+                 "won": _l("Won"), "lost": _l("Lost")}
+
+
+def club_currency(club: Club) -> str:
+    """The currency the club's TYFCB is counted in: the one most of its won referrals use (EUR by default).
+
+    Amounts in other currencies are kept and shown, but not converted into scores or totals.
+    """
+    table = current_app.config.get("SCORECARD") or {}
+    found = db.session.scalar(
+        sa.select(Referral.currency).where(Referral.club_id == club.id, Referral.status == "won",
+                                           Referral.currency.is_not(None))
+        .group_by(Referral.currency).order_by(sa.func.count().desc(), Referral.currency).limit(1))
+    return found or table.get("currency", "EUR")
 
 
 def export_csv(officer: User, club: Club, locale: str = "en") -> bytes:
@@ -284,7 +304,8 @@ def export_csv(officer: User, club: Club, locale: str = "en") -> bytes:
         writer.writerow([referral.created_at.date().isoformat(),
                          referral.giver.name if referral.giver else str(_l("Former member")),
                          referral.receiver.name if referral.receiver else str(_l("Former member")),
-                         referral.kind, referral.temperature, referral.status,
+                         str(KIND_LABELS.get(referral.kind, referral.kind)), referral.temperature,
+                         str(STATUS_LABELS.get(referral.status, referral.status)),
                          f"{referral.amount:.2f}" if referral.amount is not None else "", referral.currency or ""])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
