@@ -3,8 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from clubapp.forms import TimezoneField, strip
 
@@ -12,6 +21,10 @@ from clubapp.forms import TimezoneField, strip
 def role_choices() -> list[tuple[str, str]]:
     return [("member", _l("Member")), ("secretary", _l("Secretary-treasurer")),
             ("vice_president", _l("Vice-president")), ("president", _l("President"))]
+
+
+def _between(low: int, high: int) -> NumberRange:
+    return NumberRange(min=low, max=high, message=_l("Expected a number from %(min)s to %(max)s."))
 
 
 class ClubForm(FlaskForm):
@@ -26,6 +39,14 @@ class ClubForm(FlaskForm):
         ("public", _l("Public: anyone signed in can find the club and ask to join")),
     ], default="private")
     network_id = SelectField(_l("Network"), choices=[], validate_choice=False)
+    late_grace_minutes = IntegerField(
+        _l("Late after (minutes)"), default=5,
+        validators=[Optional(), _between(0, 60)],
+        description=_l("Members who join the video later than this after the start are recorded late (L)."))
+    absence_threshold = IntegerField(
+        _l("Absences allowed in six months"), default=3,
+        validators=[Optional(), _between(0, 26)],
+        description=_l("Officers are alerted when a member has more. Substitutes and medical absences do not count."))
     submit = SubmitField(_l("Save the club"))
 
 

@@ -10,6 +10,7 @@ from clubapp.main import bp
 from clubapp.services import clubs as club_service
 from clubapp.services import meetings as meeting_service
 from clubapp.services import membership as membership_service
+from clubapp.services import rsvp
 
 
 @bp.route("/")
@@ -27,10 +28,11 @@ def dashboard():  # type: ignore[no-untyped-def]
     me = current_user._get_current_object()
     mine = club_service.clubs_of(me)
     waiting = {club.id: len(membership_service.pending_requests(club)) for club, m in mine if m.is_officer}
+    upcoming = rsvp.with_counts(meeting_service.upcoming_for(me, limit=6))
     return render_template("main/dashboard.html", mine=mine, waiting=waiting,
                            discover=club_service.public_clubs(exclude_user=me)[:6],
                            networks=club_service.networks_administered(me),
-                           upcoming=meeting_service.upcoming_for(me, limit=6), has_clubs=bool(mine),
+                           upcoming=upcoming, answers=rsvp.my_answers(me, upcoming), has_clubs=bool(mine),
                            officer_clubs=[club for club, m in mine if m.is_officer])
 
 

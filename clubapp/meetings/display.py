@@ -15,9 +15,11 @@ from clubapp.core.recurrence import WEEKDAYS, parse_rule
 from clubapp.models import MeetingSeries
 from clubapp.models.base import utcnow
 from clubapp.services import meetings
+from clubapp.services.attendance import CHECK_IN_EARLY
 
-# The Join link shows on the dashboard from this long before the start until the end.
-JOIN_OPENS_BEFORE = timedelta(minutes=30)
+# The Join button shows on the dashboard from this long before the start until the end: when
+# joining can check the member in.
+JOIN_OPENS_BEFORE = CHECK_IN_EARLY
 DEFAULT_START = time(7, 30)  # the classic breakfast meeting
 GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
 

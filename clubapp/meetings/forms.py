@@ -34,6 +34,11 @@ def duration() -> NumberRange:
     return NumberRange(min=1, max=24 * 60, message=_l("Expected a number from %(min)s to %(max)s."))
 
 
+def answers_close() -> NumberRange:
+    """Hours before the start when answers close: up to a week."""
+    return NumberRange(min=0, max=7 * 24, message=_l("Expected a number from %(min)s to %(max)s."))
+
+
 def weekday_choices() -> list[tuple[str, str]]:
     """Monday..Sunday in the reader's language; the empty choice follows the start date."""
     names = get_day_names("wide", locale=get_locale() or "en")
@@ -106,6 +111,9 @@ class SeriesForm(_VideoFields, FlaskForm):
                         description=_l("For in-person or hybrid meetings; leave empty for video only."))
     capacity = IntegerField(_l("Seats"), validators=[Optional()],
                             description=_l("Optional: beyond it, members join a waiting list."))
+    rsvp_close_hours = IntegerField(_l("Answers close (hours before the start)"),
+                                    validators=[Optional(), answers_close()],
+                                    description=_l("Empty: members can answer until the meeting starts."))
     description = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 5},
                                 description=_l("What happens, in order: open networking, presentations, referrals..."))
     open_to_network = BooleanField(_l("Open to all members of the network"))
@@ -142,6 +150,9 @@ class SeriesEditForm(_VideoFields, FlaskForm):
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()])
     venue = StringField(_l("Venue (address)"), filters=[strip], validators=[Optional(), Length(max=500)])
     capacity = IntegerField(_l("Seats"), validators=[Optional()])
+    rsvp_close_hours = IntegerField(_l("Answers close (hours before the start)"),
+                                    validators=[Optional(), answers_close()],
+                                    description=_l("For the whole series. Empty: until the meeting starts."))
     description = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 5})
     submit = SubmitField(_l("Save the changes"))
 

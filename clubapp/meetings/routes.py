@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from clubapp.attendance.panels import meeting_panels
 from clubapp.core.recurrence import WEEKDAYS, local_instant
 from clubapp.meetings import bp, display
 from clubapp.meetings.forms import ClosureForm, EndSeriesForm, OccurrenceForm, SeriesEditForm, SeriesForm
@@ -98,7 +99,14 @@ def _series_data(form: SeriesForm, club: Club) -> dict[str, Any]:
         "position": form.position.data,
         "month_day": form.month_day.data or start.day,
         "end": form.end.data, "count": form.count.data, "until_date": form.until_date.data,
+        "rsvp_close_minutes": _close_minutes(form),
     }
+
+
+def _close_minutes(form: SeriesForm | SeriesEditForm) -> int | None:
+    """The form asks hours; the series keeps minutes."""
+    hours = form.rsvp_close_hours.data
+    return None if hours is None else hours * 60
 
 
 @bp.route("/clubs/<int:club_id>/meetings/new", methods=["GET", "POST"])
@@ -131,7 +139,8 @@ def _series_defaults(series, from_day: date) -> dict[str, Any]:  # type: ignore[
     version = meetings.version_on(series, from_day)
     return {"title": version.title, "start_time": version.start_time, "duration_minutes": version.duration_minutes,
             "video_kind": "link" if version.video_url else "jitsi", "video_url": version.video_url or "",
-            "venue": version.venue or "", "capacity": version.capacity, "description": version.description or ""}
+            "venue": version.venue or "", "capacity": version.capacity, "description": version.description or "",
+            "rsvp_close_hours": None if series.rsvp_close_minutes is None else series.rsvp_close_minutes // 60}
 
 
 def _series_changes(form: SeriesEditForm, series) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -140,7 +149,10 @@ def _series_changes(form: SeriesEditForm, series) -> dict[str, Any]:  # type: ig
     after = {"title": form.title.data, "start_time": form.start_time.data,
              "duration_minutes": form.duration_minutes.data, "video_url": form.chosen_video_url() or "",
              "venue": form.venue.data or "", "capacity": form.capacity.data, "description": form.description.data or ""}
-    return {key: value for key, value in after.items() if before[key] != value}
+    changes = {key: value for key, value in after.items() if before[key] != value}
+    if form.rsvp_close_hours.data != before["rsvp_close_hours"]:
+        changes["rsvp_close_minutes"] = _close_minutes(form)
+    return changes
 
 
 def _edit_series_page(series, form: SeriesEditForm, end_form: EndSeriesForm):  # type: ignore[no-untyped-def]
@@ -214,7 +226,7 @@ def show(meeting_id: str):  # type: ignore[no-untyped-def]
         "meetings/show.html", occurrence=occurrence, club=club, membership=membership,
         is_officer=membership is not None and membership.is_officer, video=video,
         google_url=display.google_calendar_url(occurrence, video), action_form=FlaskForm(),
-        open_now=display.can_join(occurrence) if video else False,
+        open_now=display.can_join(occurrence) if video else False, **meeting_panels(occurrence, _me(), membership),
     )
 
 

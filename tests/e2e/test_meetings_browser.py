@@ -189,8 +189,10 @@ def test_president_schedules_weekly_meeting_member_sees_it(browser, live_server,
         next_meetings.get_by_role("link", name="Weekly chapter meeting").first.click()
         expect(guest.locator(".when-time")).to_contain_text("your time (Martinique)")
         expect(guest.locator(".when-club")).to_contain_text("For the club in Paris")
-        expect(guest.get_by_role("button", name="Join", exact=True)).to_have_attribute(
-            "href", re.compile(r"^https://meet\.jit\.si/Clubapp-"))
+        # Join checks the member in (a form), then opens the room; the room's link shows for copying.
+        expect(guest.get_by_role("button", name="Join", exact=True)).to_be_visible()
+        expect(guest.locator("form.join-form")).to_have_attribute("action", re.compile(r"/meetings/s\d+-\d{8}/join$"))
+        expect(guest.locator(".video-link")).to_contain_text(re.compile(r"https://meet\.jit\.si/Clubapp-"))
         expect(guest.get_by_role("heading", name="Officer tools")).to_have_count(0)
         pages.check(guest, "m10-member-meeting-page")
 
