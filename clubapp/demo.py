@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -21,11 +22,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from clubapp.core.passwords import hash_password
-from clubapp.core.recurrence import first_match, parse_rule
+from clubapp.core.recurrence import first_match, local_instant, occurrence_dates, parse_rule
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import slugify
 from clubapp.extensions import db
 from clubapp.models import (
+    AttendanceRecord,
     Closure,
     Club,
     Invitation,
@@ -34,9 +36,13 @@ from clubapp.models import (
     Membership,
     Network,
     NetworkAdmin,
+    OneToOne,
+    Referral,
     Role,
+    Rsvp,
     SeriesVersion,
     User,
+    Visitor,
 )
 from clubapp.models.base import utcnow
 
@@ -474,6 +480,8 @@ def load() -> DemoLogin:
 
     db.session.flush()  # club ids for the closures
     _add_meetings(clubs, now, rng)
+    db.session.flush()
+    _add_activity(clubs, now, rng)
     db.session.commit()
     return DemoLogin(DEMO_EMAIL, DEMO_PASSWORD)
 
@@ -507,3 +515,85 @@ def _add_meetings(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
         description="Dîner de fin d'année avec BNI Vipiacus : conjoints et visiteurs bienvenus.",
         updated_at=now - timedelta(days=10)))
     db.session.add(gala)
+
+
+PROSPECTS = (
+    ("Hôtel des Célestins", "Rénovation de la toiture-terrasse avant la saison thermale"),
+    ("Boulangerie Au Pain d'Antan", "Refonte du site et commande en ligne"),
+    ("Cabinet dentaire des Quatre Chemins", "Contrat d'assurance multirisque professionnelle"),
+    ("Mairie de Cusset, service jeunesse", "Impression des affiches de l'été"),
+    ("SCI du Parc", "Bilan et déclaration de revenus fonciers"),
+    ("Famille Roux", "Vente d'une maison à Bellerive-sur-Allier"),
+    ("Garage Central", "Photos pour le nouveau showroom"),
+    ("Association des commerçants de Vichy", "Traiteur pour l'assemblée générale"),
+    ("Clinique La Pergola", "Recrutement d'une assistante de direction"),
+    ("Restaurant Le Bœuf Gourmand", "Remplacement du chauffe-eau"),
+)
+ATTENDANCE_MIX = ("present",) * 16 + ("late",) + ("absent",) + ("substitute",) + ("medical",)
+
+
+def _past_dates(series: MeetingSeries, now: datetime) -> list[date]:
+    version = series.versions[0]
+    zone = ZoneInfo(series.timezone)
+    return occurrence_dates(parse_rule(series.rrule or "FREQ=DAILY;COUNT=1"), series.start_date, version.start_time,
+                            zone, window_end=now - timedelta(minutes=version.duration_minutes))
+
+
+def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> None:
+    """Two months of life in the BNI chapters and the Lima circle: attendance, answers, visitors, referrals."""
+    for club_name in ("BNI Vichy Avenir", "BNI Vipiacus", "Cercle d'affaires francophone de Lima"):
+        club = clubs[club_name]
+        members = [m.user for m in club.memberships]
+        series = next(s for s in db.session.scalars(sa.select(MeetingSeries).where(
+            MeetingSeries.club_id == club.id, MeetingSeries.rrule.is_not(None))))
+        version = series.versions[0]
+        zone = ZoneInfo(series.timezone)
+        past = _past_dates(series, now)
+        habitual_absentee = members[-1]
+        for day in past:
+            start = local_instant(day, version.start_time, zone)
+            for member in members:
+                code = rng.choice(ATTENDANCE_MIX)
+                if member is habitual_absentee and day in past[-5:]:
+                    code = "absent"
+                db.session.add(AttendanceRecord(
+                    series_id=series.id, original_date=day, user_id=member.id, status=code, source="officer",
+                    checked_in_at=start + timedelta(minutes=rng.randint(-8, 3 if code == "present" else 15))
+                    if code in ("present", "late") else None, updated_at=start + timedelta(hours=2)))
+        for day, (name, company) in zip(past[-3:], (("Marc Delorme", "Delorme Serrurerie"),
+                                                      ("Inès Baptiste", "Atelier Baptiste"),
+                                                      ("Hugo Ferrand", "Ferrand Paysages")), strict=False):
+            inviter = rng.choice(members)
+            db.session.add(Visitor(series_id=series.id, original_date=day, invited_by_id=inviter.id, name=name,
+                                   email=f"{name.split()[0].lower()}@example.fr", company=company,
+                                   token_hash=digest(new_token()), response="yes", attended="present",
+                                   created_at=now - timedelta(days=20)))
+        upcoming = occurrence_dates(parse_rule(series.rrule or ""), series.start_date, version.start_time, zone,
+                                    window_start=now, window_end=now + timedelta(days=14))
+        if upcoming:
+            for index, member in enumerate(members[: int(len(members) * 0.8)]):
+                response = "yes" if index % 7 else "maybe"
+                db.session.add(Rsvp(series_id=series.id, original_date=upcoming[0], user_id=member.id,
+                                    response=response, status="confirmed" if response == "yes" else "tentative",
+                                    substitute_name="Marc Delorme" if index == 5 else None,
+                                    queued_at=now - timedelta(hours=30 - index), created_at=now - timedelta(days=2),
+                                    updated_at=now - timedelta(days=2)))
+        currency = "PEN" if club.timezone == "America/Lima" else "EUR"
+        for number in range(len(members) * 2):
+            giver, receiver = rng.sample(members, 2)
+            name, need = PROSPECTS[number % len(PROSPECTS)]
+            given = now - timedelta(days=rng.randint(3, 170), hours=rng.randint(0, 10))
+            status = rng.choice(("given", "contacted", "in_progress", "won", "won", "lost"))
+            won = status == "won"
+            db.session.add(Referral(
+                club_id=club.id, giver_id=giver.id, receiver_id=receiver.id, prospect_name=name,
+                prospect_email=f"contact{number}@example.fr", prospect_phone=f"04 65 71 {number % 90 + 10:02d} 00",
+                description=need, temperature=rng.randint(2, 5), kind=rng.choice(("internal", "external")),
+                status=status, amount=Decimal(rng.randrange(800, 18000, 50)) if won else None,
+                currency=currency if won else None, created_at=given, updated_at=given + timedelta(days=6),
+                closed_at=given + timedelta(days=rng.randint(5, 40)) if status in ("won", "lost") else None))
+        for _ in range(len(members)):
+            one, other = rng.sample(members, 2)
+            db.session.add(OneToOne(club_id=club.id, logged_by_id=one.id, with_user_id=other.id,
+                                    met_on=(now - timedelta(days=rng.randint(1, 150))).date(),
+                                    notes="Café au Grand Café : présentation de nos clients idéaux."))

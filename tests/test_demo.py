@@ -205,3 +205,17 @@ def test_demo_meetings_follow_the_clubs_rhythms(app, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MeetingSeries)) == 7
     sessions = db.session.scalars(sa.select(MeetingSeries).where(MeetingSeries.open_to_network.is_(True))).all()
     assert len(sessions) == 1 and sessions[0].club.network.name == "Dynabuy Auvergne"
+
+
+def test_demo_has_two_months_of_club_life(app, db):
+    from clubapp.services import referrals, reports
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    avenir = db.session.scalar(sa.select(Club).where(Club.name == "BNI Vichy Avenir"))
+    president = next(m.user for m in avenir.memberships if m.role is Role.PRESIDENT)
+    with app.test_request_context():
+        alerts = reports.absence_alerts(president, avenir)
+        cards = referrals.scorecards(president, avenir)
+    assert alerts, "one member is over the absence limit, so the alert shows something"
+    assert len({c.light for c in cards}) >= 2 and all(c.attended + c.absences > 0 for c in cards)
+    assert sum(c.referrals_given for c in cards) >= len(cards)
