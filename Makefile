@@ -25,11 +25,20 @@ run: $(VENV)/.runtime
 	$(FLASK) demo-data --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev
+# Real calendar parsers (ical.js, node-ical) for tests/test_feed_clients.py, with the machine's Node.js.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the feed client tests will be skipped"; fi
+
+test: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check clubapp tests
+
+# Feed throughput under gunicorn and wrk, written to bench/results.md.
+bench: $(VENV)/.runtime
+	bash bench/run.sh
 
 translations: $(VENV)/.dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o clubapp/translations/messages.pot .

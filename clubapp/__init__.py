@@ -23,16 +23,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     config_module.finalise(app.config, app.instance_path)
 
-    if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_hooks(app)
     register_commands(app)
+
+    from clubapp.feeds.fastpath import FeedFastPath
+
+    app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     return app
 
 
@@ -163,24 +166,33 @@ def register_hooks(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
-        headers = response.headers
-        headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-        )
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        # Pages that show secrets (tokens, feed URLs) set g.personal and leak no referrer.
-        headers.setdefault("Referrer-Policy", "no-referrer" if getattr(g, "personal", False) else "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        if app.config.get("PRODUCTION"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # Only HTML pages can be personal through the session: feeds, the API and static files
+        # never load the user here.
         personal = getattr(g, "personal", False) or (
-            current_user and current_user.is_authenticated and response.mimetype == "text/html"
+            response.mimetype == "text/html" and current_user and current_user.is_authenticated
         )
+        for key, value in base_headers(app, personal).items():
+            response.headers.setdefault(key, value)
         if personal:
-            headers["Cache-Control"] = "no-store"
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def base_headers(app: Flask, personal: bool = False) -> dict[str, str]:
+    """The security headers of every response (pages with secrets leak no referrer)."""
+    headers = {
+        "Content-Security-Policy": CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer" if personal else "same-origin",
+        "X-Frame-Options": "DENY",
+    }
+    if app.config.get("PRODUCTION"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
 
 
 def register_commands(app: Flask) -> None:

@@ -1,7 +1,7 @@
 """Calendar feeds: personal feed tokens, and the feed bodies with their ETags.
 
 A feed's ETag is derived from cheap facts (the clubs' ``schedule_changed_at``, the user's name
-and token) without building the feed, so a conditional request costs two small queries; the
+and token) without building the feed, so a conditional request costs one small query; the
 body is built once per version and kept in the cache (per process, or Redis).
 """
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -211,12 +212,6 @@ def _modified(series: MeetingSeries, occurrence: meetings.Occurrence) -> datetim
 
 # Whole feeds
 
-def _clubs_of(user: User) -> list[tuple[int, datetime]]:
-    return [(row[0], row[1]) for row in db.session.execute(
-        sa.select(Club.id, Club.schedule_changed_at).join(Membership).where(Membership.user_id == user.id)
-        .order_by(Club.id))]
-
-
 ANSWERS_KEPT = timedelta(days=31)  # older answers leave the feed: its size follows edits, not history
 PARTSTAT = {"confirmed": "ACCEPTED", "waitlisted": "TENTATIVE", "tentative": "TENTATIVE", "declined": "DECLINED"}
 
@@ -239,23 +234,134 @@ def _reader(user: User, since: date) -> tuple[Reader, set[int]]:
     return Reader(user.email, user.name, answers), {row.series_id for row in rows}
 
 
-def personal_feed(user: User, page_url: PageUrl, url_root: str, now: datetime | None = None) -> Feed:
-    """Every meeting of every club the user belongs to, network sessions they answered, their answers."""
-    clubs = _clubs_of(user)
+class _Owner(NamedTuple):
+    """The columns of a feed's owner that its ETag depends on, read without loading the User."""
+
+    id: int
+    feed_salt: str | None
+    name: str
+    email: str
+    locale: str
+    answers_changed_at: datetime | None
+    created_at: datetime
+
+
+class _ClubStamp(NamedTuple):
+    """What a feed shows of a club: the user's own clubs, and the hosts of sessions they answered."""
+
+    id: int
+    changed: datetime
+    name: str  # in every event's CATEGORIES
+    timezone: str  # closures cancel by the club's local date
+    member: bool
+
+
+def _owner_and_clubs(owner: sa.ColumnElement[bool]) -> sa.Select:
+    """The owner's columns, and one row per club of theirs (members' clubs first)."""
+    me = sa.select(User.id).where(owner).scalar_subquery()
+    clubs = sa.union_all(
+        sa.select(Membership.club_id.label("club_id"), sa.literal(1).label("member")).where(Membership.user_id == me),
+        sa.select(MeetingSeries.club_id, sa.literal(0)).distinct().join(Rsvp, Rsvp.series_id == MeetingSeries.id)
+        .where(Rsvp.user_id == me, Rsvp.original_date >= sa.bindparam("since"))).subquery()
+    return (sa.select(User.id, User.feed_salt, User.name, User.email, User.locale, User.answers_changed_at,
+                      User.created_at, Club.id, Club.schedule_changed_at, Club.name, Club.timezone, clubs.c.member)
+            .select_from(User).outerjoin(clubs, sa.true()).outerjoin(Club, Club.id == clubs.c.club_id)
+            .where(owner).order_by(clubs.c.member.desc(), Club.id))
+
+
+_BY_TOKEN = _owner_and_clubs(User.feed_token_hash == sa.bindparam("digest"))
+_BY_ID = _owner_and_clubs(User.id == sa.bindparam("user_id"))
+
+
+class _ValidatorQuery:
+    """``_BY_TOKEN`` compiled once per engine and run on a raw pooled DBAPI connection.
+
+    This query is all a 304 costs, so it skips the per-execution work of SQLAlchemy's Core
+    (events, result objects) while keeping its SQL, its bind and its result type conversions.
+    """
+
+    _cache: dict[int, _ValidatorQuery] = {}
+
+    def __init__(self, engine: sa.Engine) -> None:
+        dialect = engine.dialect
+        compiled = _BY_TOKEN.compile(dialect=dialect)
+        self.engine = engine
+        self.sql = compiled.string
+        self.positional = compiled.positiontup
+        self.binds = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                      for name, bind in compiled.binds.items()}
+        self.literals = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
+        self.results = [column.type.dialect_impl(dialect).result_processor(dialect, None)
+                        for column in _BY_TOKEN.selected_columns]
+
+    @classmethod
+    def for_engine(cls, engine: sa.Engine) -> _ValidatorQuery:
+        found = cls._cache.get(id(engine))
+        if found is None or found.engine is not engine:
+            found = cls._cache[id(engine)] = cls(engine)
+        return found
+
+    def run(self, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        bound = {k: (self.binds[k](v) if self.binds.get(k) else v) for k, v in {**self.literals, **values}.items()}
+        params: Any = [bound[name] for name in self.positional] if self.positional else bound
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool (which rolls the read back)
+        return [tuple(p(v) if p else v for p, v in zip(self.results, row, strict=True)) for row in rows]
+
+
+def _club_stamps(rows: Sequence[Sequence[Any]]) -> list[_ClubStamp]:
+    out: dict[int, _ClubStamp] = {}
+    for row in rows:
+        if row[7] is not None and row[7] not in out:
+            out[row[7]] = _ClubStamp(row[7], row[8], row[9], row[10], bool(row[11]))
+    return list(out.values())
+
+
+def personal_feed_for_token(token: str, page_url: PageUrl, url_root: str, now: datetime | None = None,
+                            engine: sa.Engine | None = None) -> Feed | None:
+    """The personal feed of a token's owner (None: no such token).
+
+    Its validators come from one query of plain columns: a conditional request costs that query
+    alone, and the owner is loaded only when the body has to be built.
+    """
+    if not token or len(token) > 128:
+        return None
     since = ((now or utcnow()) - ANSWERS_KEPT).date()
+    rows = _ValidatorQuery.for_engine(engine or db.engine).run({"digest": digest(token), "since": since})
+    if not rows:
+        return None
+    return personal_feed(_Owner(*rows[0][:7]), page_url, url_root, now, _club_stamps(rows))
+
+
+def personal_feed(user: User | _Owner, page_url: PageUrl, url_root: str, now: datetime | None = None,
+                  clubs: list[_ClubStamp] | None = None) -> Feed:
+    """Every meeting of every club the user belongs to, network sessions they answered, their answers."""
+    since = ((now or utcnow()) - ANSWERS_KEPT).date()
+    if clubs is None:
+        clubs = _club_stamps(db.session.connection().execute(_BY_ID, {"user_id": user.id, "since": since}).all())
     answered_at = user.answers_changed_at
-    stamp = max([c[1] for c in clubs] + ([answered_at] if answered_at else []), default=user.created_at)
-    fingerprint = f"v2|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.email}|{user.locale}|{since}|" \
+    stamp = max([c.changed for c in clubs] + ([answered_at] if answered_at else []), default=user.created_at)
+    # Whatever the body shows goes into the ETag, which is also the body's cache key: the hosts of
+    # answered sessions, the clubs' names and zones too (a club's update does not touch its stamp).
+    fingerprint = f"v3|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.email}|{user.locale}|{since}|" \
         f"{answered_at.isoformat() if answered_at else ''}|" + \
-        ",".join(f"{cid}:{changed.isoformat()}" for cid, changed in clubs)
+        ",".join(f"{c.id}:{c.member:d}:{c.changed.isoformat()}:{c.timezone}:{c.name}" for c in clubs)
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def build() -> bytes:
-        club_ids = [cid for cid, _changed in clubs]
-        reader, answered_series = _reader(user, since)
+        owner = user if isinstance(user, User) else db.session.get(User, user.id)
+        assert owner is not None
+        club_ids = [c.id for c in clubs if c.member]
+        reader, answered_series = _reader(owner, since)
         series = db.session.scalars(sa.select(MeetingSeries).where(sa.or_(
             MeetingSeries.club_id.in_(club_ids), MeetingSeries.id.in_(answered_series))).order_by(MeetingSeries.id))
-        series = [s for s in series if meetings.can_see(user, s)]
+        series = [s for s in series if meetings.can_see(owner, s)]
         closures = meetings.closures_of(sorted({s.club_id for s in series}))
         events = [e for s in series for e in series_events(s, closures[s.club_id], page_url, reader=reader)]
         with force_locale(user.locale):
@@ -270,7 +376,8 @@ def club_feed(slug: str, page_url: PageUrl, url_root: str) -> Feed:
     club = db.session.scalar(sa.select(Club).where(Club.slug == slug))
     if club is None or not club.is_public:
         raise NotFound(_l("No such club."))
-    fingerprint = f"v1|{url_root}|club|{club.id}|{club.name}|{club.schedule_changed_at.isoformat()}"
+    fingerprint = f"v2|{url_root}|club|{club.id}|{club.name}|{club.timezone}|{club.description}|" \
+        f"{club.schedule_changed_at.isoformat()}"
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def build() -> bytes:

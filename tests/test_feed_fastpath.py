@@ -1,0 +1,44 @@
+"""The feed fast path (WSGI, before Flask) answers exactly as the Flask route does."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from clubapp.models.base import utcnow
+from clubapp.services import meetings
+from tests import factories
+from tests.conftest import bearer
+
+HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Content-Security-Policy",
+           "X-Content-Type-Options")
+
+
+def test_cached_and_conditional_answers_match_the_flask_route(app, client, db):
+    president = factories.UserFactory()
+    club = factories.club_with(president=president)
+    start = (utcnow() + timedelta(days=3)).astimezone(meetings.ZoneInfo(club.timezone))
+    with app.test_request_context():
+        meetings.create_series(president, club, {"title": "Réunion", "start_date": start.date().isoformat(),
+                                                 "start_time": "07:30", "duration_minutes": 90,
+                                                 "rrule": "FREQ=WEEKLY;BYDAY=" + start.strftime("%a")[:2].upper()})
+    url = client.get("/api/v1/me", headers=bearer(president)).json["feed_url"].split("clubapp.test")[1]
+    built = client.get(url)  # no cached body yet: the Flask route builds it
+    cached = client.get(url)  # answered by the fast path from the cache
+    assert built.status_code == cached.status_code == 200
+    assert built.data == cached.data and b"BEGIN:VCALENDAR" in cached.data
+    for name in HEADERS:
+        assert built.headers[name] == cached.headers[name], name
+    assert cached.headers["Content-Length"] == str(len(cached.data))
+    not_modified = client.get(url, headers={"If-None-Match": built.headers["ETag"]})
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    assert not_modified.headers["ETag"] == built.headers["ETag"]
+    since = client.get(url, headers={"If-Modified-Since": built.headers["Last-Modified"]})
+    assert since.status_code == 304
+    head = client.head(url)
+    assert head.status_code == 200 and head.data == b""
+    assert client.get(url.replace(".ics", "x.ics")).status_code == 404
+    # a change makes both paths answer with the new version
+    with app.test_request_context():
+        first = meetings.club_meetings(club, utcnow(), utcnow() + timedelta(days=8))[0]
+        meetings.update_occurrence(president, first.id, {"title": "Réunion déplacée"})
+    changed = client.get(url, headers={"If-None-Match": built.headers["ETag"]})
+    assert changed.status_code == 200 and "Réunion déplacée".encode() in changed.data
