@@ -85,7 +85,36 @@ def seed(out: Path) -> None:
                                               "to": date(today.year + 1, 1, 1).isoformat(), "reason": "Noël"}, auth)
     feed_url = call("GET", "/me", headers=auth)["feed_url"]
     out.write_text(json.dumps({"feed_path": "/" + feed_url.split("/", 3)[3], "edited": edited,
-                               "email": "president@bench.example"}))
+                               "email": "president@bench.example", "rsvp": seed_answers(app, int(paris))}))
+
+
+RSVP_MEMBERS, RSVP_CAPACITY = 50, 20
+
+
+def seed_answers(app, club_id: int) -> dict:  # type: ignore[no-untyped-def]
+    """A meeting next week with a capacity, and members with API tokens to answer it."""
+    from clubapp.core.passwords import hash_password
+    from clubapp.extensions import db
+    from clubapp.models import Club, Membership, Role, User
+    from clubapp.services import accounts, meetings
+
+    with app.test_request_context():
+        club = db.session.get(Club, club_id)
+        president = db.session.scalar(db.select(User).where(User.email == "president@bench.example"))
+        start = datetime.now(UTC).date() + timedelta(days=7)
+        series = meetings.create_series(president, club, {
+            "title": "Soirée visiteurs", "start_date": start.isoformat(), "start_time": "19:00",
+            "duration_minutes": 120, "capacity": RSVP_CAPACITY})
+        password = hash_password(PASSWORD)
+        tokens = []
+        for number in range(RSVP_MEMBERS):
+            user = User(email=f"member{number}@bench.example", password_hash=password, name=f"Membre {number}",
+                        timezone="Europe/Paris", locale="fr")
+            db.session.add(Membership(club=club, user=user, role=Role.MEMBER))
+            db.session.commit()
+            tokens.append(accounts.create_api_token(user, "bench").secret)
+        return {"path": f"/api/v1/meetings/{meetings.occurrence_id(series.id, start)}/rsvp", "tokens": tokens,
+                "members": RSVP_MEMBERS, "capacity": RSVP_CAPACITY}
 
 
 def first_build(seed_file: Path, url: str, reps: int) -> None:

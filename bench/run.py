@@ -58,10 +58,11 @@ def gunicorn(app: str, port: int, env: dict[str, str], log: Path, chdir: Path = 
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
-def wrk(url: str, etag: str | None = None) -> dict:
-    env = {**os.environ, "BENCH_ETAG": etag or ""}
+def wrk(url: str, etag: str | None = None, tokens: list[str] | None = None) -> dict:
+    env = {**os.environ, "BENCH_ETAG": etag or "", "BENCH_TOKENS": ",".join(tokens or [])}
+    script = "rsvp.lua" if tokens else "count.lua"
     result = subprocess.run(  # noqa: S603
-        [shutil.which("wrk") or "wrk", *WRK_ARGS, "--latency", "-s", str(BENCH / "count.lua"), url],
+        [shutil.which("wrk") or "wrk", *WRK_ARGS, "--latency", "-s", str(BENCH / script), url],
         capture_output=True, text=True, env=env, timeout=60, check=True)
     out = result.stdout
     statuses = json.loads(re.search(r"^STATUSES (\{.*\})$", out, re.M).group(1))  # type: ignore[union-attr]
@@ -132,17 +133,19 @@ def main() -> None:
         etag = headers["ETag"]
         assert head(feed_url, **{"If-None-Match": etag})[0] == 304
         load_before = os.getloadavg()[0]
-        runs: dict[str, list[dict]] = {"304": [], "200": [], "hello": []}
+        runs: dict[str, list[dict]] = {"304": [], "200": [], "rsvp": [], "hello": []}
+        rsvp_url = f"http://127.0.0.1:{app_port}{facts['rsvp']['path']}"
         for round_ in range(ROUNDS):
-            print(f"bench: round {round_ + 1}/{ROUNDS}: wrk 304 / 200 / hello ...", flush=True)
+            print(f"bench: round {round_ + 1}/{ROUNDS}: wrk 304 / 200 / answers / hello ...", flush=True)
             runs["304"].append(wrk(feed_url, etag))
             runs["200"].append(wrk(feed_url))
+            runs["rsvp"].append(wrk(rsvp_url, tokens=facts["rsvp"]["tokens"]))
             runs["hello"].append(wrk(hello_url))
         results = {kind: median_run(kind_runs) for kind, kind_runs in runs.items()}
         # Ratios per round (its three runs are seconds apart), then their median.
         ratios = {kind: statistics.median(run["rps"] / hello["rps"] for run, hello in zip(runs[kind], runs["hello"],
                                                                                            strict=True))
-                  for kind in ("304", "200")}
+                  for kind in ("304", "200", "rsvp")}
         load_after = os.getloadavg()[0]
         print("bench: first build after a change ...", flush=True)
         built = subprocess.run(  # noqa: S603
@@ -212,6 +215,9 @@ def write_results(results: dict, ratio: dict, first: dict, in_process: dict, siz
             f"≥ 0.8 × hello: {verdict(ratio['304'], TARGETS['304'])}"),
         row("(b) feed, full 200", results["200"], ratio["200"],
             f"≥ 0.5 × hello: {verdict(ratio['200'], TARGETS['200'])}"),
+        row(f"(e) answer written: PUT rsvp, yes and no in turn, {facts['rsvp']['members']} members, "
+            f"capacity {facts['rsvp']['capacity']} (waitlist, promotions)", results["rsvp"], ratio["rsvp"],
+            "none set"),
         row("(c) Flask hello", results["hello"], 1.0, ""),
         "",
         f"(d) first build after a change (the change made through the service, then the first GET, "
