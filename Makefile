@@ -41,7 +41,7 @@ bench: $(VENV)/.runtime
 	bash bench/run.sh
 
 translations: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o clubapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o clubapp/translations/messages.pot .
 	$(BIN)/pybabel update -i clubapp/translations/messages.pot -d clubapp/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d clubapp/translations
 

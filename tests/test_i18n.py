@@ -67,6 +67,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         CommandLineInterface().run([
             "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+            "-k", "lazy_pgettext:1c,2",
             "-o", str(pot), str(ROOT),
         ])
     with pot.open("rb") as f:

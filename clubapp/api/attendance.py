@@ -113,12 +113,7 @@ def delete_rsvp(user: User, meeting_id: str):  # type: ignore[no-untyped-def]
 @auth_required
 def list_rsvps(user: User, meeting_id: str):  # type: ignore[no-untyped-def]
     """Who answered what (members of the club)."""
-    occurrence = meetings.get_occurrence(meeting_id, user)
-    if not meetings.is_member(user, occurrence.series):
-        from clubapp.services.errors import Forbidden
-
-        raise Forbidden("Only the club's members can see the answers.")
-    return rsvp.answers(occurrence)
+    return rsvp.answers_for(user, meetings.get_occurrence(meeting_id, user))
 
 
 @blp.route("/meetings/<meeting_id>/check-in", methods=["POST"])
@@ -147,12 +142,7 @@ def put_attendance(user: User, data: dict, meeting_id: str, user_id: str):  # ty
 @auth_required
 def list_attendance(user: User, meeting_id: str):  # type: ignore[no-untyped-def]
     """The attendance recorded for a meeting (members of the club)."""
-    occurrence = meetings.get_occurrence(meeting_id, user)
-    if not meetings.is_member(user, occurrence.series):
-        from clubapp.services.errors import Forbidden
-
-        raise Forbidden("Only the club's members can see the attendance.")
-    return attendance.records(occurrence)
+    return attendance.records_for(user, meetings.get_occurrence(meeting_id, user))
 
 
 @blp.route("/meetings/<meeting_id>/visitors", methods=["POST"])

@@ -1,7 +1,7 @@
 """API: meeting series, occurrences, closures and single-meeting .ics."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Response, url_for
@@ -10,11 +10,9 @@ from marshmallow import fields, validate
 
 from clubapp.api import auth_required, require_token
 from clubapp.api.schemas import Body, Error, IdField, Out, text
-from clubapp.core.recurrence import local_instant
-from clubapp.models import MeetingSeries, User
+from clubapp.models import Club, MeetingSeries, User
 from clubapp.services import clubs as club_service
 from clubapp.services import feeds, meetings, rsvp
-from clubapp.services.errors import Invalid
 
 blp = Blueprint("api_meetings", __name__, description="Meeting series and occurrences")
 blp.before_request(require_token)
@@ -186,16 +184,9 @@ def update_series(user: User, data: dict, series_id: str):  # type: ignore[no-un
     return meetings.update_series(user, series, data, from_date=from_date)
 
 
-def _range(args: dict, club_timezone: str) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(club_timezone)
-    today = datetime.now(UTC).astimezone(zone).date()
-    first = args.get("from_") or today
-    last = args.get("to") or first + timedelta(days=90)
-    if last < first:
-        raise Invalid("`to` is before `from`.", field="to")
-    if (last - first).days > 3 * 366 + 1:
-        raise Invalid("At most three years at once.", field="to")
-    return local_instant(first, time(0), zone), local_instant(last + timedelta(days=1), time(0), zone)
+def _range(args: dict, club: Club) -> tuple[datetime, datetime]:
+    first = args.get("from_") or datetime.now(UTC).astimezone(ZoneInfo(club.timezone)).date()
+    return meetings.period(club, first, args.get("to") or first + timedelta(days=90))
 
 
 @blp.route("/clubs/<club_id>/meetings", methods=["GET"])
@@ -205,7 +196,7 @@ def _range(args: dict, club_timezone: str) -> tuple[datetime, datetime]:
 def club_meetings(user: User, args: dict, club_id: str):  # type: ignore[no-untyped-def]
     """The club's occurrences from ``from`` to ``to`` (dates, inclusive), cancelled ones included."""
     club, _m = club_service.get_club(club_id, user)
-    start, end = _range(args, club.timezone)
+    start, end = _range(args, club)
     return {"items": rsvp.with_counts(meetings.club_meetings(club, start, end)), "next": None}
 
 

@@ -15,8 +15,9 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 def status_choices() -> list[tuple[str, str]]:
-    return [("given", _l("Given")), ("contacted", _l("Contacted")), ("in_progress", _l("In progress")),
-            ("won", _l("Won")), ("lost", _l("Lost"))]
+    from clubapp.services.referrals import STATUS_LABELS
+
+    return list(STATUS_LABELS.items())
 
 
 def temperature_choices() -> list[tuple[str, str]]:

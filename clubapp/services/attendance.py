@@ -181,6 +181,13 @@ def sheet(officer: User, meeting_id: str) -> list[SheetRow]:
     return rows
 
 
+def records_for(viewer: User, occurrence: meetings.Occurrence) -> list[AttendanceRecord]:
+    """The attendance recorded for a meeting, for the club's members."""
+    if not meetings.is_member(viewer, occurrence.series):
+        raise Forbidden(_l("Only the club's members can see the attendance."))
+    return records(occurrence)
+
+
 def records(occurrence: meetings.Occurrence) -> list[AttendanceRecord]:
     return list(db.session.scalars(sa.select(AttendanceRecord).where(*_where(occurrence))
                                    .order_by(AttendanceRecord.id)))

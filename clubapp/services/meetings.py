@@ -597,6 +597,16 @@ def club_series(club: Club) -> list[MeetingSeries]:
                                    .order_by(MeetingSeries.id)))
 
 
+def period(club: Club, first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants bounding local dates ``first`` to ``last`` (inclusive) in the club's zone; at most 3 years."""
+    if last < first:
+        raise Invalid(_l("The end of the period is before its start."), field="to")
+    if (last - first).days > 3 * 366 + 1:
+        raise Invalid(_l("At most three years at once."), field="to")
+    zone = ZoneInfo(club.timezone)
+    return local_instant(first, time(0), zone), local_instant(last + timedelta(days=1), time(0), zone)
+
+
 def club_meetings(club: Club, start: datetime, end: datetime, include_cancelled: bool = True) -> list[Occurrence]:
     """Every occurrence of a club's series in [start, end), cancelled ones included."""
     closures = closures_of([club.id])[club.id]

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from clubapp.core.recurrence import local_instant
 from clubapp.core.scoring import PalmsLine, Scorecard, score
@@ -275,7 +276,9 @@ def monthly(user: User, club: Club, months: int = 6, now: datetime | None = None
 
 
 KIND_LABELS = {"internal": _l("Inside the club"), "external": _l("Outside the club")}
-STATUS_LABELS = {"given": _l("Given"), "contacted": _l("Contacted"), "in_progress": _l("In progress"),
+# "Given" is also a tab ("given" referrals): French needs "Transmise" here, "Données" there.
+STATUS_LABELS = {"given": lazy_pgettext("referral status", "Given"), "contacted": _l("Contacted"),
+                 "in_progress": _l("In progress"),
                  "won": _l("Won"), "lost": _l("Lost")}
 
 

@@ -3,36 +3,26 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from clubapp.core.recurrence import local_instant
 from clubapp.core.scoring import CODES, PalmsLine, counted_absences, over_threshold, rate
 from clubapp.extensions import db
 from clubapp.models import AttendanceRecord, Club, Membership, User, Visitor
 from clubapp.models.base import utcnow
 from clubapp.services import meetings
 from clubapp.services.clubs import require_officer
-from clubapp.services.errors import Forbidden, Invalid
+from clubapp.services.errors import Forbidden
 
 ROLLING_DAYS = 182  # six months
 
 
-def _bounds(club: Club, first: date, last: date) -> tuple[datetime, datetime]:
-    if last < first:
-        raise Invalid(_l("The end of the period is before its start."), field="to")
-    if (last - first).days > 3 * 366:
-        raise Invalid(_l("At most three years at once."), field="to")
-    zone = ZoneInfo(club.timezone)
-    return local_instant(first, time(0), zone), local_instant(last + timedelta(days=1), time(0), zone)
-
-
 def held_meetings(club: Club, first: date, last: date, now: datetime | None = None) -> list[meetings.Occurrence]:
     """Meetings of the period that took place: started, not cancelled, not holidays."""
-    start, end = _bounds(club, first, last)
+    start, end = meetings.period(club, first, last)
     end = min(end, now or utcnow())
     if end <= start:
         return []

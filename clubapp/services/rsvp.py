@@ -190,6 +190,13 @@ def answers(occurrence: meetings.Occurrence) -> list[Answer]:
     return out
 
 
+def answers_for(viewer: User, occurrence: meetings.Occurrence) -> list[Answer]:
+    """Who answered what, for the club's members."""
+    if not meetings.is_member(viewer, occurrence.series):
+        raise Forbidden(_l("Only the club's members can see the answers."))
+    return answers(occurrence)
+
+
 def counts(occurrences: list[meetings.Occurrence]) -> dict[str, tuple[int, int]]:
     """occurrence id -> (confirmed, waitlisted), in one query."""
     if not occurrences:
