@@ -560,12 +560,17 @@ def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
                     series_id=series.id, original_date=day, user_id=member.id, status=code, source="officer",
                     checked_in_at=start + timedelta(minutes=rng.randint(-8, 3 if code == "present" else 15))
                     if code in ("present", "late") else None, updated_at=start + timedelta(hours=2)))
-        for day, (name, company) in zip(past[-3:], (("Marc Delorme", "Delorme Serrurerie"),
-                                                      ("Inès Baptiste", "Atelier Baptiste"),
-                                                      ("Hugo Ferrand", "Ferrand Paysages")), strict=False):
-            inviter = rng.choice(members)
+        # Some members carry the club (BNI's green lights), most do their share, a few coast.
+        weights = [rng.choice((1, 2, 3, 3, 5, 8, 12)) for _ in members]
+        guests = (("Marc Delorme", "Delorme Serrurerie"), ("Inès Baptiste", "Atelier Baptiste"),
+                  ("Hugo Ferrand", "Ferrand Paysages"), ("Léa Moulin", "Moulin Événements"),
+                  ("Yanis Carré", "Carré Menuiserie"), ("Chloé Vidal", "Vidal Conseil"),
+                  ("Bastien Roy", "Roy Électricité"), ("Amandine Petit", "Petit Fleurs"))
+        for number, (name, company) in enumerate(guests):
+            day = past[-1 - number % max(1, len(past))]
+            inviter = rng.choices(members, weights=weights)[0]
             db.session.add(Visitor(series_id=series.id, original_date=day, invited_by_id=inviter.id, name=name,
-                                   email=f"{name.split()[0].lower()}@example.fr", company=company,
+                                   email=f"{name.split()[0].lower()}{number}@example.fr", company=company,
                                    token_hash=digest(new_token()), response="yes", attended="present",
                                    created_at=now - timedelta(days=20)))
         upcoming = occurrence_dates(parse_rule(series.rrule or ""), series.start_date, version.start_time, zone,
@@ -579,8 +584,9 @@ def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
                                     queued_at=now - timedelta(hours=30 - index), created_at=now - timedelta(days=2),
                                     updated_at=now - timedelta(days=2)))
         currency = "PEN" if club.timezone == "America/Lima" else "EUR"
-        for number in range(len(members) * 2):
-            giver, receiver = rng.sample(members, 2)
+        for number in range(len(members) * 9):
+            giver = rng.choices(members, weights=weights)[0]
+            receiver = rng.choice([m for m in members if m is not giver])
             name, need = PROSPECTS[number % len(PROSPECTS)]
             given = now - timedelta(days=rng.randint(3, 170), hours=rng.randint(0, 10))
             status = rng.choice(("given", "contacted", "in_progress", "won", "won", "lost"))
@@ -592,8 +598,9 @@ def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
                 status=status, amount=Decimal(rng.randrange(800, 18000, 50)) if won else None,
                 currency=currency if won else None, created_at=given, updated_at=given + timedelta(days=6),
                 closed_at=given + timedelta(days=rng.randint(5, 40)) if status in ("won", "lost") else None))
-        for _ in range(len(members)):
-            one, other = rng.sample(members, 2)
+        for _ in range(len(members) * 6):
+            one = rng.choices(members, weights=weights)[0]
+            other = rng.choice([m for m in members if m is not one])
             db.session.add(OneToOne(club_id=club.id, logged_by_id=one.id, with_user_id=other.id,
                                     met_on=(now - timedelta(days=rng.randint(1, 150))).date(),
                                     notes="Café au Grand Café : présentation de nos clients idéaux."))
