@@ -1,8 +1,11 @@
 """Helpers for the web blueprints."""
 from __future__ import annotations
 
+from flask import abort
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from clubapp.models import User
 from clubapp.services.errors import ServiceError
 
 
@@ -13,3 +16,14 @@ def form_error(form: FlaskForm, error: ServiceError, default: str | None = None)
         form._fields[name].errors = [*form._fields[name].errors, str(error.message)]
     else:
         form.form_errors.append(str(error.message))
+
+
+def me() -> User:
+    """The signed-in user, as the model (not Flask-Login's proxy)."""
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def checked_post() -> None:
+    """CSRF for the small action forms (buttons) that carry no other field."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from flask import Response, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import login_required, logout_user
 from flask_wtf import FlaskForm
 
 from clubapp.account import bp
@@ -15,10 +15,7 @@ from clubapp.auth.session import start_session
 from clubapp.services import accounts, feeds, privacy
 from clubapp.services.errors import ServiceError
 from clubapp.web import form_error
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
+from clubapp.web import me as _me
 
 
 @bp.route("/profile", methods=["GET", "POST"])

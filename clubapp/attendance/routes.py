@@ -9,7 +9,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
@@ -26,20 +26,14 @@ from clubapp.models.base import utcnow
 from clubapp.services import attendance, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
 from clubapp.services.errors import Conflict, Invalid, NotFound, ServiceError
+from clubapp.web import checked_post as _checked_post
 from clubapp.web import form_error
+from clubapp.web import me as _me
 
 for _name, _helper in panels.TEMPLATE_HELPERS.items():
     bp.add_app_template_global(_helper, _name)
 
 
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
-
-
-def _checked_post() -> None:
-    """CSRF for the small action forms (buttons) that carry no other field."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
 
 
 def _first_error(form: FlaskForm) -> str:

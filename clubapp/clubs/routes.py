@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from clubapp.clubs import bp
@@ -12,11 +12,9 @@ from clubapp.models import Club
 from clubapp.services import clubs as club_service
 from clubapp.services import membership as membership_service
 from clubapp.services.errors import ServiceError
+from clubapp.web import checked_post as _checked_post
 from clubapp.web import form_error
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
+from clubapp.web import me as _me
 
 
 def _network_choices(club: Club | None = None) -> list[tuple[str, str]]:
@@ -30,11 +28,6 @@ def _network_choices(club: Club | None = None) -> list[tuple[str, str]]:
 def _invite_link(token: str) -> str:
     return url_for("clubs.accept", token=token, _external=True)
 
-
-def _checked_post() -> None:
-    """CSRF for the small action forms (buttons) that carry no other field."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
 
 
 @bp.route("/clubs")

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from clubapp.attendance.panels import meeting_panels
@@ -19,7 +19,9 @@ from clubapp.models.base import utcnow
 from clubapp.services import clubs as club_service
 from clubapp.services import meetings
 from clubapp.services.errors import ServiceError
+from clubapp.web import checked_post as _checked_post
 from clubapp.web import form_error
+from clubapp.web import me as _me
 
 SCHEDULE_DAYS = 92  # the club's schedule shows about three months ahead
 AGENDA_DAYS = 92
@@ -28,14 +30,6 @@ for _name, _helper in display.TEMPLATE_HELPERS.items():
     bp.add_app_template_global(_helper, _name)
 
 
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
-
-
-def _checked_post() -> None:
-    """CSRF for the small action forms (buttons) that carry no other field."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
 
 
 def _error(form: FlaskForm, error: ServiceError, renamed: dict[str, str] | None = None) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from clubapp.models import Club, Membership, Referral
@@ -19,15 +19,13 @@ from clubapp.services import clubs as club_service
 from clubapp.services import referrals
 from clubapp.services.errors import Forbidden, ServiceError
 from clubapp.web import form_error
+from clubapp.web import me as _me
 
 
 @bp.context_processor
 def helpers() -> dict:
     return dict(display.TEMPLATE_HELPERS)
 
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
 
 
 def _error(form: FlaskForm, error: ServiceError, renamed: dict[str, str] | None = None) -> None:
