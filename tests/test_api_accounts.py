@@ -515,3 +515,12 @@ def test_token_creation_is_rate_limited_in_the_error_format(database_url, user):
     response = client.post("/api/v1/tokens", json={"email": user.email, "password": TEST_PASSWORD})
     assert_error(response, 429, code="rate_limited")
     assert response.headers.get("Retry-After", "").isdigit()
+
+
+def test_list_tokens_shows_labels_never_secrets(client, user):
+    headers = bearer(user, "CRM sync")
+    listed = client.get("/api/v1/tokens", headers=headers)
+    assert listed.status_code == 200
+    assert [t["label"] for t in listed.json] == ["CRM sync"]
+    assert "token" not in listed.json[0] and headers["Authorization"].split()[1] not in listed.get_data(as_text=True)
+    assert client.get("/api/v1/tokens").status_code == 401

@@ -71,6 +71,13 @@ class TokenOut(Out):
     label = fields.String()
 
 
+class TokenInfo(Out):
+    id = IdField()
+    label = fields.String()
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+
+
 class FeedOut(Out):
     feed_url = fields.String()
 
@@ -107,6 +114,14 @@ def create_token(data: dict):  # type: ignore[no-untyped-def]
     user = accounts.authenticate(data["email"], data["password"])
     issued = accounts.create_api_token(user, data.get("label"))
     return {"id": issued.token.id, "token": issued.secret, "label": issued.token.label}
+
+
+@blp.route("/tokens", methods=["GET"])
+@blp.response(200, TokenInfo(many=True))
+@auth_required
+def list_tokens(user: User):  # type: ignore[no-untyped-def]
+    """The caller's tokens (labels and dates; a token's secret is shown only when it is created)."""
+    return accounts.list_api_tokens(user)
 
 
 @blp.route("/tokens/<token_id>", methods=["DELETE"])
