@@ -42,3 +42,39 @@ def test_cached_and_conditional_answers_match_the_flask_route(app, client, db):
         meetings.update_occurrence(president, first.id, {"title": "Réunion déplacée"})
     changed = client.get(url, headers={"If-None-Match": built.headers["ETag"]})
     assert changed.status_code == 200 and "Réunion déplacée".encode() in changed.data
+
+
+def test_sequence_never_goes_down_and_a_rename_moves_last_modified(app, client, db):
+    import re
+
+    president = factories.UserFactory()
+    club = factories.club_with(president=president, visibility="public")
+    start = (utcnow() + timedelta(days=3)).astimezone(meetings.ZoneInfo(club.timezone))
+    with app.test_request_context():
+        meetings.create_series(president, club, {"title": "Réunion", "start_date": start.date().isoformat(),
+                                                 "start_time": "07:30", "duration_minutes": 90,
+                                                 "rrule": "FREQ=WEEKLY;BYDAY=" + start.strftime("%a")[:2].upper()})
+    url = f"/clubs/{club.slug}/feed.ics"
+
+    def sequence() -> int:
+        return max(int(n) for n in re.findall(r"SEQUENCE:(\d+)", client.get(url).get_data(as_text=True)))
+
+    seen = [sequence()]
+    with app.test_request_context():
+        closure = meetings.create_closure(president, club, start.date().isoformat(),
+                                          (start + timedelta(days=20)).date().isoformat())
+    seen.append(sequence())
+    with app.test_request_context():
+        meetings.delete_closure(president, club, closure.id)
+    seen.append(sequence())
+    assert seen[0] < seen[1] < seen[2]
+    before = client.get(url).headers["Last-Modified"]
+    import time
+
+    time.sleep(1.1)
+    from clubapp.services import clubs
+
+    with app.test_request_context():
+        clubs.update_club(president, club, {"name": "BNI Vichy Avenir (nouveau nom)"})
+    after = client.get(url)
+    assert after.headers["Last-Modified"] != before and "nouveau nom" in after.get_data(as_text=True)

@@ -11,6 +11,7 @@ from clubapp.core.text import as_id, clean, slugify
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Club, Membership, Network, NetworkAdmin, Role, User
+from clubapp.models.base import utcnow
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 CLUB_FIELDS = ("name", "timezone", "description", "category_exclusive", "visibility", "network_id",
@@ -97,8 +98,12 @@ def update_club(user: User, club: Club, data: dict[str, Any]) -> Club:
     require_officer(user, club)
     fields = _checked_club_fields(user, data, creating=False)
     becomes_exclusive = fields.get("category_exclusive") and not club.category_exclusive
+    shown_in_feeds = any(fields.get(key, getattr(club, key)) != getattr(club, key)
+                         for key in ("name", "timezone", "description"))
     for key, value in fields.items():
         setattr(club, key, value)
+    if shown_in_feeds:  # feeds show the club's name and description: their Last-Modified moves
+        club.schedule_changed_at = utcnow()
     if "category_exclusive" in fields:
         for membership in club.memberships:
             key = membership.category.casefold() if membership.category else None

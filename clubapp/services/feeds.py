@@ -144,8 +144,7 @@ def series_events(series: MeetingSeries, closures: list[Closure], page_url: Page
             start=occurrence.starts_at.astimezone(zone), duration=occurrence.ends_at - occurrence.starts_at,
             description=occurrence.description, video_url=occurrence.video_url if with_video else None,
             venue=occurrence.venue, page_url=page_url(occurrence.id) if page_url else None,
-            sequence=series.sequence + (occurrence.override.sequence if occurrence.override else 0)
-            + (occurrence.closure is not None),
+            sequence=series.sequence + (occurrence.override.sequence if occurrence.override else 0),
             created=series.created_at, last_modified=_modified(series, occurrence),
             cancelled=occurrence.is_cancelled, categories=categories)]
     events = []
@@ -168,9 +167,9 @@ def series_events(series: MeetingSeries, closures: list[Closure], page_url: Page
                     if o.original_date >= version.effective_from and (next_from is None or o.original_date < next_from)]
         exdates = tuple(sorted(o.original_start for o in in_range if o.is_cancelled))
         # An EXDATE or override changes the master too: its SEQUENCE and LAST-MODIFIED follow them
-        # (RFC 5545 3.8.7.4), and no override has a lower SEQUENCE than its master.
-        sequence = series.sequence + sum(o.override.sequence for o in in_range if o.override is not None) \
-            + len({o.closure.id for o in in_range if o.closure is not None})
+        # (RFC 5545 3.8.7.4), and no override has a lower SEQUENCE than its master. Closures, added
+        # or removed, raise series.sequence itself (meetings._touch_closures): it only ever rises.
+        sequence = series.sequence + sum(o.override.sequence for o in in_range if o.override is not None)
         modified = max([series.updated_at, version.updated_at] + [_modified(series, o) for o in in_range])
         overrides = tuple(
             FeedOverride(

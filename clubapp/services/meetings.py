@@ -555,6 +555,15 @@ def rule_from_choices(data: dict[str, Any]) -> str | None:
 
 # Closures
 
+def _touch_closures(club: Club) -> None:
+    """A closure added or removed changes every series of the club: their SEQUENCE rises."""
+    now = utcnow()
+    club.schedule_changed_at = now
+    for series in db.session.scalars(sa.select(MeetingSeries).where(MeetingSeries.club_id == club.id)):
+        series.sequence += 1
+        series.updated_at = now
+
+
 def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | None = None) -> Closure:
     """Close the club from ``start`` to ``end`` (inclusive): every occurrence in it is cancelled."""
     require_officer(user, club)
@@ -570,7 +579,7 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
     closure = Closure(club_id=club.id, start_date=first, end_date=last,
                       reason=_text({"reason": reason}, "reason", 200), created_by_id=user.id)
     db.session.add(closure)
-    _touch(club)
+    _touch_closures(club)
     db.session.commit()
     return closure
 
@@ -582,7 +591,7 @@ def delete_closure(user: User, club: Club, closure_id: int) -> None:
     if closure is None or closure.club_id != club.id:
         raise NotFound(_l("No such closure."))
     db.session.delete(closure)
-    _touch(club)
+    _touch_closures(club)
     db.session.commit()
 
 
