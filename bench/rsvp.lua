@@ -1,21 +1,25 @@
 -- wrk script for the answer write path: PUT /api/v1/meetings/<id>/rsvp with a bearer token,
 -- the members (BENCH_TOKENS, comma-separated) in turn, each answering yes then no then yes...
 -- so that every request changes something (seats taken, waitlist, promotions).
+-- Status counting (setup, init, response, done) comes from count.lua; wrk runs from the repository root.
+dofile("bench/count.lua")
+
 local tokens = {}
 for token in string.gmatch(os.getenv("BENCH_TOKENS") or "", "[^,]+") do
   table.insert(tokens, token)
 end
 
-local threads = {}
-local counter = 0
+local count_setup, count_init = setup, init
+local started = 0
 
 function setup(thread)
-  thread:set("offset", #threads)
-  table.insert(threads, thread)
+  thread:set("offset", started)
+  started = started + 1
+  count_setup(thread)
 end
 
 function init(args)
-  statuses = {}
+  count_init(args)
   counter = offset or 0
 end
 
@@ -26,22 +30,4 @@ function request()
   return wrk.format("PUT", nil, {["Authorization"] = "Bearer " .. token,
                                  ["Content-Type"] = "application/json"},
                     '{"response": "' .. answer .. '"}')
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local total = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      total[status] = (total[status] or 0) + n
-    end
-  end
-  local parts = {}
-  for status, n in pairs(total) do
-    table.insert(parts, string.format('"%d": %d', status, n))
-  end
-  io.write("STATUSES {" .. table.concat(parts, ", ") .. "}\n")
 end

@@ -17,7 +17,7 @@ from clubapp.models import Role
 from clubapp.models.base import utcnow
 from clubapp.services import attendance, meetings, referrals, rsvp, visitors
 from tests import factories
-from tests.e2e.test_meetings_browser import DESKTOP, PHONE, Pages, log_in
+from tests.e2e.pages import DESKTOP, PHONE, Pages, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -9,75 +9,14 @@ Screenshots go to tests/e2e/screenshots/ (git-ignored).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.e2e.pages import DESKTOP, PASSWORD, PHONE, Pages
+
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 860}
 INVITE_LINK_RE = re.compile(r"https?://\S+/invitations/\S+")
-
-# Runs in the page: form controls without a label, images without alt, and page-level basics.
-A11Y_JS = """
-() => {
-  const problems = [];
-  const describe = (el) => el.outerHTML.slice(0, 120);
-  const labelled = (el) => {
-    if ((el.getAttribute("aria-label") || "").trim()) return true;
-    const by = el.getAttribute("aria-labelledby");
-    if (by && by.split(/\\s+/).every((id) => document.getElementById(id))) return true;
-    if (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) return true;
-    return el.closest("label") !== null;
-  };
-  for (const el of document.querySelectorAll("input, select, textarea")) {
-    const type = (el.getAttribute("type") || "").toLowerCase();
-    if (["hidden", "submit", "button", "reset", "image"].includes(type)) continue;
-    if (!labelled(el)) problems.push("no label: " + describe(el));
-  }
-  for (const label of document.querySelectorAll("label[for]")) {
-    if (!document.getElementById(label.htmlFor)) problems.push("label for a missing id: " + describe(label));
-  }
-  for (const img of document.querySelectorAll("img")) {
-    if (!img.hasAttribute("alt")) problems.push("img without alt: " + describe(img));
-  }
-  if (!document.documentElement.lang) problems.push("html without lang");
-  if (!document.title.trim()) problems.push("empty title");
-  const h1 = document.querySelectorAll("h1").length;
-  if (h1 !== 1) problems.push(`${h1} h1 elements`);
-  for (const el of document.querySelectorAll("a, button")) {
-    const name = (el.getAttribute("aria-label") || el.textContent || "").trim();
-    if (!name && el.getClientRects().length) problems.push("control without a name: " + describe(el));
-  }
-  return problems;
-}
-"""
-
-
-class Visit:
-    """Checks every page the test sees and keeps its screenshots."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.problems: dict[str, list[str]] = {}
-        self.console: list[str] = []
-
-    def watch(self, page) -> None:  # type: ignore[no-untyped-def]
-        page.on("console", lambda msg: msg.type == "error" and self.console.append(f"{page.url}: {msg.text}"))
-        page.on("pageerror", lambda error: self.console.append(f"{page.url}: {error}"))
-
-    def check(self, page, shot: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        page.wait_for_load_state("load")
-        problems = list(page.evaluate(A11Y_JS))
-        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        if width[0] > width[1]:
-            problems.append(f"horizontal overflow: page {width[0]}px wide in a {width[1]}px viewport")
-        if problems:
-            self.problems[f"{shot or ''} {page.url}"] = problems
-        if shot:
-            page.screenshot(path=str(self.folder / f"{shot}.png"), full_page=True)
 
 
 def flash(page):  # type: ignore[no-untyped-def]
@@ -88,7 +27,7 @@ def test_president_invites_member_who_joins_and_finds_them(browser, live_server,
     from playwright.sync_api import expect
 
     base = live_server.url
-    visit = Visit(screenshots)
+    visit = Pages(screenshots, accept_dialogs=False)
     president_ctx = browser.new_context(viewport=DESKTOP, locale="en-US", timezone_id="Europe/Paris")
     member_ctx = browser.new_context(viewport=DESKTOP, locale="en-US", timezone_id="America/Martinique")
     president_ctx.set_default_timeout(10_000)

@@ -8,79 +8,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from clubapp.models import Role
 from tests import factories
+from tests.e2e.pages import DESKTOP, PASSWORD, PHONE, Pages, log_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = factories.TEST_PASSWORD
-DESKTOP = {"width": 1280, "height": 860}
-PHONE = {"width": 390, "height": 844}
-
-# Runs in the page: unlabelled controls, h1 count, nameless buttons and links.
-CHECKS_JS = """
-() => {
-  const problems = [];
-  const describe = (el) => el.outerHTML.slice(0, 120);
-  const labelled = (el) => {
-    if ((el.getAttribute("aria-label") || "").trim()) return true;
-    if (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) return true;
-    return el.closest("label") !== null;
-  };
-  for (const el of document.querySelectorAll("input, select, textarea")) {
-    const type = (el.getAttribute("type") || "").toLowerCase();
-    if (["hidden", "submit", "button"].includes(type)) continue;
-    if (!labelled(el)) problems.push("no label: " + describe(el));
-  }
-  const h1 = document.querySelectorAll("h1").length;
-  if (h1 !== 1) problems.push(`${h1} h1 elements`);
-  for (const el of document.querySelectorAll("a, button")) {
-    const name = (el.getAttribute("aria-label") || el.textContent || "").trim();
-    if (!name && el.getClientRects().length) problems.push("control without a name: " + describe(el));
-  }
-  const width = [document.documentElement.scrollWidth, window.innerWidth];
-  if (width[0] > width[1]) problems.push(`horizontal overflow: ${width[0]}px in ${width[1]}px`);
-  return problems;
-}
-"""
-
-
-class Pages:
-    """Checks and screenshots every page the story visits."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.problems: dict[str, list[str]] = {}
-        self.console: list[str] = []
-
-    def watch(self, page) -> None:  # type: ignore[no-untyped-def]
-        page.on("console", lambda msg: msg.type == "error" and self.console.append(f"{page.url}: {msg.text}"))
-        page.on("pageerror", lambda error: self.console.append(f"{page.url}: {error}"))
-        page.on("dialog", lambda dialog: dialog.accept())
-
-    def check(self, page, shot: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        page.wait_for_load_state("load")
-        problems = list(page.evaluate(CHECKS_JS))
-        if problems:
-            self.problems[f"{shot or ''} {page.url}"] = problems
-        if shot:
-            page.screenshot(path=str(self.folder / f"{shot}.png"), full_page=True)
-
-
-def log_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect
-
-    page.goto(base + "/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
-
 
 def next_thursday() -> datetime:
     day = datetime.now(ZoneInfo("Europe/Paris")).date() + timedelta(days=2)

@@ -16,7 +16,7 @@ from clubapp.extensions import db as _db
 from clubapp.models import OneToOne, Referral, Role
 from clubapp.models.base import utcnow
 from tests import factories
-from tests.e2e.test_meetings_browser import DESKTOP, PHONE, Pages, log_in
+from tests.e2e.pages import DESKTOP, PHONE, Pages, log_in
 
 pytestmark = pytest.mark.browser
 
