@@ -5,7 +5,7 @@ import sqlite3
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
 from clubapp import config as config_module
@@ -52,19 +52,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def select_locale() -> str | None:
     """The user's language, else the one chosen in the footer, else the browser's."""
-    languages = current_app_languages()
+    languages = tuple(current_app.config["LANGUAGES"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or "en"
-
-
-def current_app_languages() -> tuple[str, ...]:
-    from flask import current_app
-
-    return tuple(current_app.config["LANGUAGES"])
 
 
 def select_timezone() -> str | None:

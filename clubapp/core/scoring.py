@@ -36,11 +36,6 @@ class PalmsLine:
         return sum(self.counts[c] for c in CODES)
 
 
-def tally(records: Iterable[tuple[int, str]]) -> Counter[tuple[int, str]]:
-    """(user_id, code) -> count."""
-    return Counter(records)
-
-
 def counted_absences(codes: Iterable[str]) -> int:
     """Absences that count against the rule: substitutes and medical do not."""
     return sum(1 for code in codes if code == "absent")

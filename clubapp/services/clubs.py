@@ -165,14 +165,6 @@ def get_club(club_id: int | str, user: User | None, need: str = "view") -> tuple
     return club, membership
 
 
-def get_club_by_slug(slug: str, user: User | None, need: str = "view") -> tuple[Club, Membership | None]:
-    """As ``get_club``, by slug."""
-    club_id = db.session.scalar(sa.select(Club.id).where(Club.slug == slug))
-    if club_id is None:
-        raise NotFound(_l("No such club."))
-    return get_club(club_id, user, need)
-
-
 def require_officer(user: User, club: Club) -> Membership:
     """The user's officer membership, or Forbidden."""
     membership = club.membership_of(user)

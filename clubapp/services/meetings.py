@@ -18,7 +18,7 @@ from clubapp.extensions import db
 from clubapp.models import Closure, Club, MeetingSeries, Membership, OccurrenceOverride, SeriesVersion, User
 from clubapp.models.base import utcnow
 from clubapp.services.clubs import require_officer
-from clubapp.services.errors import Forbidden, Invalid, NotFound
+from clubapp.services.errors import Invalid, NotFound
 
 VERSIONED = ("title", "description", "start_time", "duration_minutes", "video_url", "venue", "capacity")
 OCCURRENCE_FIELDS = ("starts_at", "ends_at", "title", "description", "video_url", "venue", "status")
@@ -654,8 +654,3 @@ def upcoming_for(user: User, now: datetime | None = None, days: int = 28, limit:
 def video_visible(user: User | None, occurrence: Occurrence) -> bool:
     """The link goes to members of the club and to those the meeting is open to."""
     return can_see(user, occurrence.series)
-
-
-def ensure_can_edit(user: User, series: MeetingSeries) -> None:
-    if not series.club.membership_of(user) or not series.club.membership_of(user).is_officer:  # type: ignore[union-attr]
-        raise Forbidden(_l("Only the club's officers can do this."))
