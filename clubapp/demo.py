@@ -559,7 +559,7 @@ def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
                 db.session.add(AttendanceRecord(
                     series_id=series.id, original_date=day, user_id=member.id, status=code, source="officer",
                     checked_in_at=start + timedelta(minutes=rng.randint(-8, 3 if code == "present" else 15))
-                    if code in ("present", "late") else None, updated_at=start + timedelta(hours=2)))
+                    if code in ("present", "late") else None, updated_at=min(start + timedelta(hours=2), now)))
         # Some members carry the club (BNI's green lights), most do their share, a few coast.
         weights = [rng.choice((1, 2, 3, 3, 5, 8, 12)) for _ in members]
         guests = (("Marc Delorme", "Delorme Serrurerie"), ("Inès Baptiste", "Atelier Baptiste"),
@@ -581,7 +581,8 @@ def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
                 db.session.add(Rsvp(series_id=series.id, original_date=upcoming[0], user_id=member.id,
                                     response=response, status="confirmed" if response == "yes" else "tentative",
                                     substitute_name="Marc Delorme" if index == 5 else None,
-                                    queued_at=now - timedelta(hours=30 - index), created_at=now - timedelta(days=2),
+                                    queued_at=now - timedelta(hours=30 - index % 24),
+                                    created_at=now - timedelta(days=2),
                                     updated_at=now - timedelta(days=2)))
         currency = "PEN" if club.timezone == "America/Lima" else "EUR"
         for number in range(len(members) * 9):
@@ -591,13 +592,16 @@ def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
             given = now - timedelta(days=rng.randint(3, 170), hours=rng.randint(0, 10))
             status = rng.choice(("given", "contacted", "in_progress", "won", "won", "lost"))
             won = status == "won"
+            # Nothing is dated after the moment the demo is loaded: a recent slip was closed recently.
+            closed = min(given + timedelta(days=rng.randint(5, 40)), now - timedelta(hours=rng.randint(1, 48)))
+            closed = max(closed, given + timedelta(hours=1)) if status in ("won", "lost") else None
+            updated = min(given + timedelta(days=6), now) if closed is None else closed
             db.session.add(Referral(
                 club_id=club.id, giver_id=giver.id, receiver_id=receiver.id, prospect_name=name,
                 prospect_email=f"contact{number}@example.fr", prospect_phone=f"04 65 71 {number % 90 + 10:02d} 00",
                 description=need, temperature=rng.randint(2, 5), kind=rng.choice(("internal", "external")),
                 status=status, amount=Decimal(rng.randrange(800, 18000, 50)) if won else None,
-                currency=currency if won else None, created_at=given, updated_at=given + timedelta(days=6),
-                closed_at=given + timedelta(days=rng.randint(5, 40)) if status in ("won", "lost") else None))
+                currency=currency if won else None, created_at=given, updated_at=updated, closed_at=closed))
         for _ in range(len(members) * 6):
             one = rng.choices(members, weights=weights)[0]
             other = rng.choice([m for m in members if m is not one])

@@ -34,7 +34,13 @@ def weekly(app, president, club, start: datetime, capacity=None, duration=60, **
             "start_time": local.strftime("%H:%M"), "duration_minutes": duration,
             "rrule": f"FREQ=WEEKLY;BYDAY={local.strftime('%a')[:2].upper()}", "capacity": capacity,
             "video_url": "https://zoom.us/j/123456789", **extra})
-    return meetings.occurrence_id(series.id, local.date())
+        meeting = meetings.occurrence_id(series.id, local.date())
+        first = meetings.get_occurrence(meeting, president)
+        if first.starts_at != start.replace(second=0, microsecond=0):
+            # ``start`` is a wall-clock time that happens twice (or never) tonight in Paris: the rule
+            # places the series at the first instant, so the president moves this one meeting.
+            meetings.update_occurrence(president, meeting, {"starts_at": start.replace(second=0, microsecond=0)})
+    return meeting
 
 
 def in_days(days: float) -> datetime:

@@ -219,3 +219,23 @@ def test_demo_has_two_months_of_club_life(app, db):
     assert alerts, "one member is over the absence limit, so the alert shows something"
     assert len({c.light for c in cards}) >= 2 and all(c.attended + c.absences > 0 for c in cards)
     assert sum(c.referrals_given for c in cards) >= len(cards)
+
+
+def test_nothing_the_demo_loads_is_dated_after_it_was_loaded(app, db):
+    """Timestamps and the dates of things done (one-to-ones) never lie in the future; schedules may."""
+    from clubapp.models import OneToOne
+    from clubapp.models.base import UTCDateTime, utcnow
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    loaded = utcnow()
+    checked = []
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if not isinstance(column.type, UTCDateTime) or column.name == "expires_at":  # links expire later
+                continue
+            latest = db.session.scalar(sa.select(sa.func.max(column)))
+            if latest is not None:
+                checked.append(f"{table.name}.{column.name}")
+                assert latest <= loaded, f"{table.name}.{column.name} is {latest}, after {loaded}"
+    assert {"referrals.closed_at", "referrals.updated_at", "attendance_records.updated_at"} <= set(checked)
+    assert db.session.scalar(sa.select(sa.func.max(OneToOne.met_on))) <= loaded.date()

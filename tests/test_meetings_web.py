@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from clubapp.core.recurrence import first_match, parse_rule
 from clubapp.models import Closure, MeetingSeries, Role
 from clubapp.services import meetings
 from tests import factories
@@ -21,6 +22,11 @@ def next_weekday(weekday: int, after_days: int = 3) -> date:
     """The first ``weekday`` (0 = Monday) at least ``after_days`` from today, in Paris."""
     day = datetime.now(PARIS).date() + timedelta(days=after_days)
     return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def first_day_of(rrule: str, after_days: int = 3) -> date:
+    """The first day the rule allows at least ``after_days`` from today, in Paris (a first Tuesday for 1TU)."""
+    return first_match(parse_rule(rrule), datetime.now(PARIS).date() + timedelta(days=after_days))
 
 
 def text(response) -> str:  # type: ignore[no-untyped-def]
@@ -383,8 +389,8 @@ def test_network_session_open_to_members_of_other_clubs(app, db, user):
     host = factories.club_with(president=user, network=network, name="Dynabuy Vichy")
     with app.test_request_context():
         series = meetings.create_series(user, host, {
-            "title": "Session régionale", "start_date": next_weekday(1), "start_time": "18:00",
-            "duration_minutes": 60, "rrule": "FREQ=MONTHLY;BYDAY=1TU", "open_to_network": True})
+            "title": "Session régionale", "start_date": first_day_of("FREQ=WEEKLY;BYDAY=TU", 0), "start_time": "18:00",
+            "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=TU", "open_to_network": True})
     neighbour = factories.MembershipFactory(club=factories.ClubFactory(network=network)).user
     client = log_in_client(app, neighbour)
     dashboard = text(client.get("/dashboard"))
