@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
 
+from clubapp.core import bounds
+
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQUENCIES = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY}
 SUPPORTED_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL", "WKST"}
@@ -63,16 +65,20 @@ class Rule:
 
 
 def _parse_until(value: str) -> datetime:
+    until = None
     try:
         if re.fullmatch(r"\d{8}", value):
             # A date UNTIL includes the whole day; keep it as the end of that day in UTC.
-            day = datetime.strptime(value, "%Y%m%d").replace(tzinfo=UTC)
-            return day + timedelta(days=1) - timedelta(seconds=1)
-        if re.fullmatch(r"\d{8}T\d{6}Z", value):
-            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            until = datetime.strptime(value, "%Y%m%d").replace(hour=23, minute=59, second=59, tzinfo=UTC)
+        elif re.fullmatch(r"\d{8}T\d{6}Z", value):
+            until = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
         pass
-    raise RuleError("UNTIL", "expected a UTC date-time like 20271231T235959Z or a date like 20271231")
+    if until is None:
+        raise RuleError("UNTIL", "expected a UTC date-time like 20271231T235959Z or a date like 20271231")
+    if not bounds.in_window(until.date()):
+        raise RuleError("UNTIL", f"expected a date from {bounds.FIRST_DAY:%Y} to {bounds.LAST_DAY:%Y}")
+    return until
 
 
 def parse_rule(text: str) -> Rule:
@@ -102,7 +108,7 @@ def parse_rule(text: str) -> Rule:
         raise RuleError("FREQ", f"{freq} is not supported (DAILY, WEEKLY or MONTHLY)")
     interval = 1
     if "INTERVAL" in parts:
-        if not parts["INTERVAL"].isdigit() or not 1 <= int(parts["INTERVAL"]) <= 52:
+        if not parts["INTERVAL"].isascii() or not parts["INTERVAL"].isdigit() or not 1 <= int(parts["INTERVAL"]) <= 52:
             raise RuleError("INTERVAL", "expected a whole number from 1 to 52")
         interval = int(parts["INTERVAL"])
     if parts.get("WKST", "MO") != "MO":
@@ -139,7 +145,7 @@ def parse_rule(text: str) -> Rule:
     if "COUNT" in parts:
         if "UNTIL" in parts:
             raise RuleError("COUNT", "give COUNT or UNTIL, not both")
-        if not parts["COUNT"].isdigit() or not 1 <= int(parts["COUNT"]) <= MAX_COUNT:
+        if not parts["COUNT"].isascii() or not parts["COUNT"].isdigit() or not 1 <= int(parts["COUNT"]) <= MAX_COUNT:
             raise RuleError("COUNT", f"expected a whole number from 1 to {MAX_COUNT}")
         count = int(parts["COUNT"])
     until = _parse_until(parts["UNTIL"]) if "UNTIL" in parts else None
@@ -160,8 +166,14 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     return candidate
 
 
-def _dateutil_rule(rule: Rule, first: date, count: int | None) -> du.rrule:
-    kwargs: dict = {"dtstart": datetime.combine(first, time(0)), "interval": rule.interval, "wkst": du.MO}
+def _dateutil_rule(rule: Rule, first: date, count: int | None, anchor: date | None = None) -> du.rrule:
+    """The dateutil rule of a series whose first occurrence is ``first``, expanded from ``anchor`` on.
+
+    ``anchor`` (a day on the rule's period grid, see ``_anchor``) lets an expansion start near the
+    window asked for instead of at the series' first date: the cost of a window never depends on
+    how long ago the series started.
+    """
+    kwargs: dict = {"dtstart": datetime.combine(anchor or first, time(0)), "interval": rule.interval, "wkst": du.MO}
     if rule.byday:
         kwargs["byweekday"] = [getattr(du, d)(o) if o is not None else getattr(du, d) for o, d in rule.byday]
     elif rule.freq == "WEEKLY":
@@ -173,6 +185,28 @@ def _dateutil_rule(rule: Rule, first: date, count: int | None) -> du.rrule:
     if count is not None:
         kwargs["count"] = count
     return du.rrule(FREQUENCIES[rule.freq], **kwargs)
+
+
+def _anchor(rule: Rule, first: date, lower: date) -> date:
+    """The latest day on or before ``lower`` where a period of the rule begins (``first`` at the earliest).
+
+    Periods are counted from ``first`` (days, weeks starting on Monday, or months) in steps of the
+    rule's interval, so the expansion from there yields exactly the series' own dates. A COUNT
+    needs every occurrence from the first (at most MAX_COUNT of them).
+    """
+    if rule.count is not None or lower <= first:
+        return first
+    if rule.freq == "DAILY":
+        return first + timedelta(days=(lower - first).days // rule.interval * rule.interval)
+    if rule.freq == "WEEKLY":
+        monday = first - timedelta(days=first.weekday())
+        weeks = (lower - monday).days // 7 // rule.interval * rule.interval
+        return monday + timedelta(weeks=weeks) if weeks else first
+    months = ((lower.year - first.year) * 12 + lower.month - first.month) // rule.interval * rule.interval
+    if not months:
+        return first
+    year, month = divmod(first.month - 1 + months, 12)
+    return date(first.year + year, month + 1, 1)
 
 
 def matches(rule: Rule, day: date) -> bool:
@@ -197,11 +231,13 @@ def occurrence_dates(rule: Rule, first: date, at: time, zone: ZoneInfo, *, windo
     """
     ends = [u for u in (rule.until, until) if u is not None]
     end_instant = min(ends) if ends else None
-    expansion = _dateutil_rule(rule, first, rule.count)
     out: list[date] = []
     # Expand on dates; a day of slack covers zone offsets on both sides of the window.
     lower = (window_start.astimezone(zone).date() - timedelta(days=1)) if window_start else first
     upper = window_end.astimezone(zone).date() + timedelta(days=1)
+    if upper < first or (end_instant is not None and lower > end_instant.date() + timedelta(days=1)):
+        return out
+    expansion = _dateutil_rule(rule, first, rule.count, _anchor(rule, first, lower))
     for naive in expansion.between(datetime.combine(max(first, lower), time(0)),
                                    datetime.combine(upper, time(0)), inc=True):
         day = naive.date()
@@ -214,15 +250,28 @@ def occurrence_dates(rule: Rule, first: date, at: time, zone: ZoneInfo, *, windo
 
 
 def last_date(rule: Rule, first: date, at: time, zone: ZoneInfo, until: datetime | None = None) -> date | None:
-    """The last occurrence's date, or None when the series never ends."""
+    """The last occurrence's date, or None when the series never ends.
+
+    With an end instant, only the periods just before it are expanded (widening back until one
+    occurrence is found), so a far UNTIL costs no more than a near one.
+    """
     ends = [u for u in (rule.until, until) if u is not None]
     if not ends and rule.count is None:
         return None
-    expansion = _dateutil_rule(rule, first, rule.count)
-    last = None
     end_instant = min(ends) if ends else None
-    for naive in expansion:
-        if end_instant is not None and local_instant(naive.date(), at, zone) > end_instant:
-            break
-        last = naive.date()
-    return last
+    if end_instant is None:
+        last = None
+        for naive in _dateutil_rule(rule, first, rule.count):
+            last = naive.date()
+        return last
+    span = timedelta(days=62 * rule.interval if rule.freq == "MONTHLY" else 14 * rule.interval)
+    window_end = end_instant + timedelta(seconds=1)
+    while True:
+        window_start = window_end - span
+        found = occurrence_dates(rule, first, at, zone, window_start=window_start, window_end=window_end,
+                                 until=end_instant)
+        if found:
+            return found[-1]
+        if window_start.astimezone(zone).date() <= first:
+            return None
+        span *= 4

@@ -1,7 +1,7 @@
 """Recurrence tables: rule -> expected local and UTC instants, no app needed."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -152,3 +152,61 @@ def test_last_date():
     rule = parse_rule("FREQ=WEEKLY;BYDAY=TH;COUNT=3")
     assert last_date(rule, date(2026, 11, 19), time(7, 30), PARIS) == date(2026, 12, 3)
     assert last_date(parse_rule("FREQ=WEEKLY;BYDAY=TH"), date(2026, 11, 19), time(7, 30), PARIS) is None
+
+
+def _reference(rule_text: str, first: date, at: time, zone: ZoneInfo, start: datetime, end: datetime) -> list[date]:
+    """Every occurrence from the first one, filtered to the window: the slow, obvious expansion."""
+    from clubapp.core.recurrence import _dateutil_rule
+
+    rule = parse_rule(rule_text)
+    out = []
+    for naive in _dateutil_rule(rule, first, rule.count):
+        instant = local_instant(naive.date(), at, zone)
+        if rule.until is not None and instant > rule.until:
+            break
+        if instant >= end:
+            break
+        if instant >= start:
+            out.append(naive.date())
+    return out
+
+
+RULES = ["FREQ=DAILY", "FREQ=DAILY;INTERVAL=3", "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", "FREQ=WEEKLY",
+         "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH", "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU", "FREQ=MONTHLY;BYDAY=1TU",
+         "FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR", "FREQ=MONTHLY;BYMONTHDAY=31", "FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=-1",
+         "FREQ=MONTHLY;BYDAY=5TU", "FREQ=WEEKLY;BYDAY=TU;UNTIL=20290305T120000Z", "FREQ=DAILY;COUNT=40"]
+
+
+@pytest.mark.parametrize("rule_text", RULES)
+def test_a_window_far_from_the_start_expands_exactly_like_the_whole_series(rule_text):
+    import random
+
+    rng = random.Random(rule_text)
+    rule = parse_rule(rule_text)
+    for _ in range(25):
+        first = first_match(rule, date(2026, 1, 1) + timedelta(days=rng.randrange(400)))
+        start = datetime(2026, 6, 1, tzinfo=UTC) + timedelta(days=rng.randrange(1500), hours=rng.randrange(24))
+        end = start + timedelta(days=rng.choice((1, 7, 31, 90, 400)))
+        got = occurrence_dates(rule, first, time(7, 30), PARIS, window_start=start, window_end=end)
+        assert got == _reference(rule_text, first, time(7, 30), PARIS, start, end), (first, start, end)
+
+
+def test_expansion_starts_next_to_the_window_not_at_the_first_date(monkeypatch):
+    """A series started in 1970 with an UNTIL in 2199: each answer expands a few periods, not 84,000 days."""
+    from clubapp.core import recurrence
+
+    starts: list[datetime] = []
+    real = recurrence._dateutil_rule
+
+    def spy(*args, **kwargs):
+        made = real(*args, **kwargs)
+        starts.append(made._dtstart)
+        return made
+
+    monkeypatch.setattr(recurrence, "_dateutil_rule", spy)
+    rule = parse_rule("FREQ=DAILY;UNTIL=21991231T235959Z")
+    assert last_date(rule, date(1970, 1, 1), time(7, 30), PARIS) == date(2199, 12, 31)
+    window = occurrence_dates(rule, date(1970, 1, 1), time(7, 30), PARIS, window_start=utc(2199, 12, 1),
+                              window_end=utc(2200, 1, 1))
+    assert len(window) == 31
+    assert starts and all(start >= datetime(2199, 11, 1) for start in starts)
