@@ -36,3 +36,19 @@ def register(app: Flask) -> None:
         if user is None:
             raise click.ClickException(f"No user with the email {email}.")
         click.echo(accounts.create_api_token(user, label).secret)
+
+    @app.cli.command("doctor")
+    @click.option("--fix", is_flag=True, help="Repair what can be repaired safely (the rest is listed).")
+    def doctor(fix: bool) -> None:
+        """List stored rows outside the dates and formats the app accepts; exit 1 while any is left."""
+        from clubapp.services import doctor as checkup
+
+        findings = checkup.examine(fix=fix)
+        for finding in findings:
+            click.echo(finding.line())
+        if fix:
+            db.session.commit()
+        left = [f for f in findings if not f.fixed]
+        click.echo(f"{len(findings)} finding(s), {len(left)} left." if findings else "Nothing to report.")
+        if left:
+            raise SystemExit(1)

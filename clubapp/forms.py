@@ -22,3 +22,15 @@ def language_choices() -> list[tuple[str, str]]:
 def strip(value: str | None) -> str | None:
     """Field filter: trim surrounding spaces (pasted emails often carry some)."""
     return value.strip() if isinstance(value, str) else value
+
+
+def sane_date(form: object, field: object) -> None:
+    """A date field inside the window every part of the app computes with (core.bounds)."""
+    from wtforms.validators import ValidationError
+
+    from clubapp.core import bounds
+    from clubapp.services.checks import window_message
+
+    data = getattr(field, "data", None)
+    if data is not None and not bounds.in_window(data):
+        raise ValidationError(window_message(bounds.FIRST_DAY, bounds.LAST_DAY))

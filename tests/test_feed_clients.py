@@ -42,8 +42,11 @@ LIMA = ZoneInfo("America/Lima")
 YEARS = 3
 WINDOW_DAYS = 365 * YEARS + 1
 # CR, LF, CRLF, semicolons, commas, backslashes, quotes, and two tries at injecting a property.
-NASTY_TITLE = ('Réunion; ordre du jour: a, b, c \\ d\\\\ "e"\r\nX-INJECTED:1\nEND:VEVENT\r'
+# Titles are single-line (a line break is refused); descriptions may hold any line break.
+NASTY_TITLE = ('Réunion; ordre du jour: a, b, c \\ d\\\\ "e" X-INJECTED:1 END:VEVENT '
                'BEGIN:VEVENT\\;SUMMARY:pwned,\\,;;\\')
+NASTY_TEXT = ('Réunion; ordre du jour: a, b, c \\ d\\\\ "e"\r\nX-INJECTED:1\nEND:VEVENT\r'
+              'BEGIN:VEVENT\\;SUMMARY:pwned,\\,;;\\')
 
 
 def _strict() -> bool:
@@ -372,14 +375,18 @@ def as_text_value(text: str) -> str:
 def test_a_hostile_title_reads_back_exactly_and_injects_nothing(client, node, rie, tmp_path):
     president = factories.UserFactory()
     api = Api(client, bearer(president))
-    club = api.post("/clubs", {"name": "BNI; \\ Club, \"A\"\r\nX-INJECTED:1", "timezone": "Europe/Paris"})["id"]
+    club = api.post("/clubs", {"name": "BNI; \\ Club, \"A\" X-INJECTED:1", "timezone": "Europe/Paris"})["id"]
     first = on_or_after(datetime.now(UTC).date() + timedelta(days=14), 3)
     series = api.post(f"/clubs/{club}/series", {
         "title": NASTY_TITLE, "start_date": first.isoformat(), "start_time": "07:30", "duration_minutes": 90,
-        "rrule": "FREQ=WEEKLY;BYDAY=TH;COUNT=6", "description": NASTY_TITLE, "venue": NASTY_TITLE})
+        "rrule": "FREQ=WEEKLY;BYDAY=TH;COUNT=6", "description": NASTY_TEXT, "venue": NASTY_TITLE})
     api.post(f"/clubs/{club}/series", {"title": NASTY_TITLE + " (once)", "start_date": first.isoformat(),
                                        "start_time": "19:00", "duration_minutes": 60, "rrule": None})
-    override_title = "Moved\r\nX-INJECTED:2\r\n;,\\" + NASTY_TITLE[-20:]
+    override_title = "Moved X-INJECTED:2 ;,\\" + NASTY_TITLE[-20:]
+    for line_break in ("\r\n", "\n", "\r", "\u2028"):  # single-line fields refuse every kind of line break
+        refused = client.patch(f"/api/v1/meetings/{mid(series['id'], first)}", headers=api.headers,
+                               json={"title": f"Moved{line_break}X-INJECTED:2"})
+        assert refused.status_code == 422 and "title" in refused.get_json()["error"]["fields"], line_break
     api.patch(f"/meetings/{mid(series['id'], first + timedelta(weeks=2))}",
               {"title": override_title, "starts_at": local(first + timedelta(weeks=2), 9, 0, PARIS)})
     start = datetime.combine(first, time(0), tzinfo=PARIS).astimezone(UTC)
@@ -410,7 +417,7 @@ def test_a_hostile_title_reads_back_exactly_and_injects_nothing(client, node, ri
     for name in ("icaljs", "recurring-ical-events"):
         assert path_title in {o["title"] for o in again[name]["occurrences"]}, name
     descriptions = {str(e["DESCRIPTION"]).split("\n\nVideo:")[0] for e in events_of(body) if "DESCRIPTION" in e}
-    assert as_text_value(NASTY_TITLE) in descriptions
+    assert as_text_value(NASTY_TEXT) in descriptions
     assert {str(e["LOCATION"]).split(" · ")[0] for e in events_of(body) if "LOCATION" in e} >= {
         as_text_value(NASTY_TITLE)}
 

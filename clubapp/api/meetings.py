@@ -245,4 +245,4 @@ def create_closure(user: User, data: dict, club_id: str):  # type: ignore[no-unt
 def delete_closure(user: User, club_id: str, closure_id: str):  # type: ignore[no-untyped-def]
     """Reopen: undo a closure (officers)."""
     club, _m = club_service.get_club(club_id, user, need="officer")
-    meetings.delete_closure(user, club, int(closure_id) if closure_id.isdigit() else -1)
+    meetings.delete_closure(user, club, closure_id)

@@ -1,19 +1,12 @@
 """Attendance forms: answers, the officers' sheet, visitors, the report period."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from clubapp.forms import strip
-
-
-def sane_date(form: FlaskForm, field: DateField) -> None:
-    """Dates far from today are typing mistakes (and beyond what time zones can convert)."""
-    if field.data is not None and not 1970 <= field.data.year <= 2200:
-        raise ValidationError(_("Choose a date between 1970 and 2200."))
+from clubapp.forms import sane_date, strip
 
 
 class AnswerForm(FlaskForm):

@@ -19,6 +19,7 @@ from clubapp.attendance.panels import code_names
 from clubapp.auth.routes import safe_next
 from clubapp.core import charts
 from clubapp.core.scoring import CODES, counted_absences, rate
+from clubapp.core.text import as_id
 from clubapp.extensions import db
 from clubapp.meetings import display
 from clubapp.models import Club, User
@@ -204,11 +205,11 @@ def visitor_attendance(meeting_id: str):  # type: ignore[no-untyped-def]
     """Mark a visitor present or absent (officers)."""
     occurrence = meetings.get_occurrence(meeting_id, _me(), need="officer")
     _checked_post()
-    visitor_id = request.form.get("visitor_id", "")
-    if not visitor_id.isdigit():
+    visitor_id = as_id(request.form.get("visitor_id", ""))
+    if visitor_id is None:
         raise NotFound(_l("No such visitor."))
     try:
-        attendance.set_visitor_attendance(_me(), occurrence.id, int(visitor_id), request.form.get("attended", ""))
+        attendance.set_visitor_attendance(_me(), occurrence.id, visitor_id, request.form.get("attended", ""))
     except (Conflict, Invalid) as error:
         flash(str(error.message), "error")
         return _to_sheet(occurrence)

@@ -6,6 +6,7 @@ given (DTSTAMP and LAST-MODIFIED included), so the same data always gives the sa
 from __future__ import annotations
 
 import calendar as gregorian
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -18,6 +19,8 @@ PRODID = "-//Clubapp//Clubapp feeds 1.0//EN"
 # a yearly rule still in force at the end of the span is left open (it goes on, as in tzdata).
 ZONE_SPAN = (date(2015, 1, 1), date(2050, 1, 1))
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -291,38 +294,53 @@ def build_calendar(name: str, events: list[FeedEvent] | tuple[FeedEvent, ...], *
         calendar.add("x-wr-caldesc", _Text(description))
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
-    zones = sorted({str(e.start.tzinfo) for e in events if str(e.start.tzinfo) != "UTC"})
+    header = [fold(line) for line in calendar.content_lines(sorted=True) if line][:-1]  # without END
+    body: list[str] = []
+    zones: set[str] = set()
     for event in sorted(events, key=lambda e: e.uid):
-        master = Event()
-        master.add("uid", event.uid)
-        master.add("dtstart", event.start)
-        master.add("dtend", event.start + event.duration)
-        if event.rrule:
-            master.add("rrule", vRecur.from_ical(event.rrule))
-        for exdate in sorted(event.exdates):
-            master.add("exdate", exdate)
-        _fill(master, title=event.title, description=event.description, video_url=event.video_url,
-              venue=event.venue, page_url=event.page_url, sequence=event.sequence,
-              last_modified=event.last_modified, created=event.created, cancelled=event.cancelled,
-              attendee=event.attendee, categories=event.categories)
-        calendar.add_component(master)
-        for override in sorted(event.overrides, key=lambda o: o.recurrence_id):
-            child = Event()
-            child.add("uid", event.uid)
-            child.add("recurrence-id", override.recurrence_id)
-            child.add("dtstart", override.start.astimezone(event.start.tzinfo))
-            child.add("dtend", override.end.astimezone(event.start.tzinfo))
-            _fill(child, title=override.title, description=override.description, video_url=override.video_url,
-                  venue=override.venue, page_url=override.page_url, sequence=override.sequence,
-                  last_modified=override.last_modified, created=event.created, cancelled=override.cancelled,
-                  attendee=override.attendee, categories=event.categories)
-            calendar.add_component(child)
+        try:
+            lines = _event_lines(event)
+        except (ValueError, OverflowError, ArithmeticError):
+            # One stored row that cannot be written (a line break in a link saved before links
+            # were checked) loses its own event, never the whole feed.
+            log.error("event %s left out of the calendar", event.uid, exc_info=True)
+            continue
+        body.extend(lines)
+        if str(event.start.tzinfo) != "UTC":
+            zones.add(str(event.start.tzinfo))
     # calendar.to_ical(), with the folding above (icalendar's took a fifth of the build) and the
     # VTIMEZONEs, the same in every feed, serialised once per process, before the first event.
-    lines = [fold(line) for line in calendar.content_lines(sorted=True) if line]
-    at = lines.index("BEGIN:VEVENT") if "BEGIN:VEVENT" in lines else len(lines) - 1
-    lines[at:at] = [line for tzid in zones for line in _vtimezone_lines(tzid)]
-    return ("\r\n".join(lines) + "\r\n").encode()
+    timezones = [line for tzid in sorted(zones) for line in _vtimezone_lines(tzid)]
+    return ("\r\n".join(header + timezones + body + ["END:VCALENDAR"]) + "\r\n").encode()
+
+
+def _event_lines(event: FeedEvent) -> list[str]:
+    """The folded content lines of one master and its overrides."""
+    master = Event()
+    master.add("uid", event.uid)
+    master.add("dtstart", event.start)
+    master.add("dtend", event.start + event.duration)
+    if event.rrule:
+        master.add("rrule", vRecur.from_ical(event.rrule))
+    for exdate in sorted(event.exdates):
+        master.add("exdate", exdate)
+    _fill(master, title=event.title, description=event.description, video_url=event.video_url,
+          venue=event.venue, page_url=event.page_url, sequence=event.sequence,
+          last_modified=event.last_modified, created=event.created, cancelled=event.cancelled,
+          attendee=event.attendee, categories=event.categories)
+    components = [master]
+    for override in sorted(event.overrides, key=lambda o: o.recurrence_id):
+        child = Event()
+        child.add("uid", event.uid)
+        child.add("recurrence-id", override.recurrence_id)
+        child.add("dtstart", override.start.astimezone(event.start.tzinfo))
+        child.add("dtend", override.end.astimezone(event.start.tzinfo))
+        _fill(child, title=override.title, description=override.description, video_url=override.video_url,
+              venue=override.venue, page_url=override.page_url, sequence=override.sequence,
+              last_modified=override.last_modified, created=event.created, cancelled=override.cancelled,
+              attendee=override.attendee, categories=event.categories)
+        components.append(child)
+    return [fold(line) for component in components for line in component.content_lines(sorted=True) if line]
 
 
 @lru_cache(maxsize=64)

@@ -11,7 +11,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from clubapp.core.recurrence import WEEKDAYS, parse_rule
+from clubapp.core.recurrence import WEEKDAYS, RuleError, parse_rule
 from clubapp.models import MeetingSeries
 from clubapp.models.base import utcnow
 from clubapp.services import meetings
@@ -117,7 +117,10 @@ def rhythm(series: MeetingSeries) -> str:
     """How often a series meets, in words: "Every week on Thursday"."""
     if not series.rrule:
         return _("Once, on %(date)s", date=medium_date(series.start_date))
-    rule = parse_rule(series.rrule)
+    try:
+        rule = parse_rule(series.rrule)
+    except RuleError:  # stored before rules were checked: officers see it, and can end or delete it
+        return _("A rule the app cannot read (%(rule)s): end or delete this series.", rule=series.rrule)
     days = [d for _o, d in rule.byday] or [WEEKDAYS[series.start_date.weekday()]]
     if rule.freq == "DAILY":
         if set(days) == {"MO", "TU", "WE", "TH", "FR"} and rule.interval == 1:
@@ -144,7 +147,10 @@ def ending(series: MeetingSeries) -> str | None:
         return None
     if series.until is not None:
         return _("until %(date)s", date=medium_date(series.until, series.timezone))
-    rule = parse_rule(series.rrule)
+    try:
+        rule = parse_rule(series.rrule)
+    except RuleError:
+        return None
     if rule.until is not None:
         return _("until %(date)s", date=medium_date(rule.until.date()))
     if rule.count is not None:
@@ -160,9 +166,12 @@ def current_version(series: MeetingSeries):  # type: ignore[no-untyped-def]
 def next_occurrence(series: MeetingSeries, now: datetime | None = None) -> meetings.Occurrence | None:
     """The series' next meeting that has not ended, cancelled ones included."""
     now = now or utcnow()
-    upcoming = [o for o in meetings.expand(series, now - timedelta(days=1), now + timedelta(days=800))
-                if o.ends_at > now]
-    return upcoming[0] if upcoming else None
+    for days in (40, 800):  # a near window first: a daily series need not expand two years
+        upcoming = [o for o in meetings.expand(series, now - timedelta(days=1), now + timedelta(days=days))
+                    if o.ends_at > now]
+        if upcoming:
+            return upcoming[0]
+    return None
 
 
 def can_join(occurrence: meetings.Occurrence, now: datetime | None = None) -> bool:

@@ -18,16 +18,10 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from clubapp.core.recurrence import WEEKDAYS
-from clubapp.forms import TimezoneField, strip
-
-
-def sane_date(form: FlaskForm, field: DateField) -> None:
-    """Dates far from today are typing mistakes (and beyond what time zones can convert)."""
-    if field.data is not None and not 1970 <= field.data.year <= 2200:
-        raise ValidationError(_("Choose a date between 1970 and 2200."))
+from clubapp.forms import TimezoneField, sane_date, strip
 
 
 def duration() -> NumberRange:

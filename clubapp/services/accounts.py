@@ -18,7 +18,7 @@ from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import ApiToken, User
 from clubapp.models.base import utcnow
-from clubapp.services import mail
+from clubapp.services import checks, mail
 from clubapp.services.errors import Conflict, Invalid, NotFound, Unauthorised
 
 PROFILE_FIELDS = ("name", "timezone", "locale", "business_name", "category", "city", "phone", "website", "bio")
@@ -65,6 +65,8 @@ def _checked_profile(changes: dict[str, Any]) -> dict[str, Any]:
         value = clean(value)
         if key in FIELD_LIMITS and value and len(value) > FIELD_LIMITS[key]:
             raise Invalid(_l("At most %(n)d characters.", n=FIELD_LIMITS[key]), field=key)
+        if value and key != "bio" and checks.has_line_break(value):
+            raise Invalid(_l("Write this on one line."), field=key)
         if key == "name" and not value:
             raise Invalid(_l("Enter your name."), field="name")
         if key == "timezone" and not is_valid_timezone(value):

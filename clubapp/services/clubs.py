@@ -12,6 +12,7 @@ from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Club, Membership, Network, NetworkAdmin, Role, User
 from clubapp.models.base import utcnow
+from clubapp.services import checks
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 CLUB_FIELDS = ("name", "timezone", "description", "category_exclusive", "visibility", "network_id",
@@ -34,20 +35,17 @@ def _checked_club_fields(user: User, data: dict[str, Any], creating: bool) -> di
     """Validate club fields; Invalid names the field."""
     out: dict[str, Any] = {}
     if creating or "name" in data:
-        name = clean(data.get("name")) if isinstance(data.get("name"), str) else None
+        name = checks.text(data, "name", 120) if isinstance(data.get("name"), str) else None
         if not name:
             raise Invalid(_l("Enter the club's name."), field="name")
-        if len(name) > 120:
-            raise Invalid(_l("At most %(n)d characters.", n=120), field="name")
         out["name"] = name
     if creating or "timezone" in data:
         if not is_valid_timezone(data.get("timezone")):
             raise Invalid(_l("Unknown time zone."), field="timezone")
         out["timezone"] = data["timezone"]
     if "description" in data:
-        description = clean(data["description"]) if isinstance(data["description"], str) else None
-        if description and len(description) > 4000:
-            raise Invalid(_l("At most %(n)d characters.", n=4000), field="description")
+        description = checks.text(data, "description", 4000, multiline=True) \
+            if isinstance(data["description"], str) else None
         out["description"] = description
     if "category_exclusive" in data and data["category_exclusive"] is not None:
         if not isinstance(data["category_exclusive"], bool):
@@ -121,11 +119,9 @@ def update_club(user: User, club: Club, data: dict[str, Any]) -> Club:
 
 def create_network(user: User, name: str, description: str | None = None) -> Network:
     """Create a network; its creator becomes its admin."""
-    name = clean(name) or ""
+    name = (checks.text({"name": name}, "name", 120) if isinstance(name, str) else None) or ""
     if not name:
         raise Invalid(_l("Enter the network's name."), field="name")
-    if len(name) > 120:
-        raise Invalid(_l("At most %(n)d characters.", n=120), field="name")
     network = Network(name=name, slug=_unique_slug(Network, name), description=clean(description))
     network.admins.append(NetworkAdmin(user=user))
     db.session.add(network)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from clubapp.models.meeting import Closure
 from clubapp.services import meetings
 from clubapp.services.errors import NotFound
 
+log = logging.getLogger(__name__)
 PageUrl = Callable[[str], str]
 
 
@@ -125,7 +127,20 @@ class Reader:
 
 def series_events(series: MeetingSeries, closures: list[Closure], page_url: PageUrl | None,
                   with_video: bool = True, reader: Reader | None = None) -> list[FeedEvent]:
-    """One master per version of the series, with its overrides and EXDATEs."""
+    """One master per version of the series, with its overrides and EXDATEs.
+
+    A series that cannot be described (dates stored before they were checked) is left out of the
+    feed with a logged error: one club's bad row never breaks every member's calendar.
+    """
+    try:
+        return _series_events(series, closures, page_url, with_video, reader)
+    except meetings.UNEXPANDABLE:
+        log.error("series %s of club %s left out of a feed", series.id, series.club_id, exc_info=True)
+        return []
+
+
+def _series_events(series: MeetingSeries, closures: list[Closure], page_url: PageUrl | None,
+                   with_video: bool, reader: Reader | None) -> list[FeedEvent]:
     zone = ZoneInfo(series.timezone)
     answered = [day for (sid, day) in reader.answers if sid == series.id] if reader else []
     described = _occurrences_to_describe(series, closures, answered)

@@ -1,6 +1,7 @@
 """Meeting series and occurrences: create, edit from a date on, move or cancel one, close the club."""
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -11,15 +12,18 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from clubapp.core import bounds
 from clubapp.core.recurrence import Rule, RuleError, first_match, local_instant, matches, occurrence_dates, parse_rule
 from clubapp.core.text import as_id, clean
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Closure, Club, MeetingSeries, Membership, OccurrenceOverride, SeriesVersion, User
 from clubapp.models.base import utcnow
+from clubapp.services import checks
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Invalid, NotFound
 
+log = logging.getLogger(__name__)
 VERSIONED = ("title", "description", "start_time", "duration_minutes", "video_url", "venue", "capacity")
 OCCURRENCE_FIELDS = ("starts_at", "ends_at", "title", "description", "video_url", "venue", "status")
 
@@ -87,7 +91,8 @@ def parse_occurrence_id(meeting_id: str) -> tuple[int, date] | None:
         series_part, date_part = meeting_id.split("-", 1)
         if not series_part.startswith("s") or as_id(series_part[1:]) is None or len(date_part) != 8:
             return None
-        return int(series_part[1:]), datetime.strptime(date_part, "%Y%m%d").date()
+        day = datetime.strptime(date_part, "%Y%m%d").date()
+        return (int(series_part[1:]), day) if bounds.in_window(day) else None
     except ValueError:
         return None
 
@@ -108,16 +113,9 @@ def _touch(club: Club, series: MeetingSeries | None = None) -> None:
 
 # Validation
 
-def _text(data: dict[str, Any], key: str, limit: int, required: bool = False) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise Invalid(_l("Expected text."), field=key)
-    value = clean(value)
-    if required and not value:
-        raise Invalid(_l("This field is required."), field=key)
-    if value and len(value) > limit:
-        raise Invalid(_l("At most %(n)d characters.", n=limit), field=key)
-    return value
+def _text(data: dict[str, Any], key: str, limit: int, required: bool = False,
+          multiline: bool = False) -> str | None:
+    return checks.text(data, key, limit, required=required, multiline=multiline)
 
 
 def _video(data: dict[str, Any], key: str = "video_url") -> str | None:
@@ -157,15 +155,8 @@ def _close_minutes(data: dict[str, Any]) -> int | None:
     return value
 
 
-def _date(value: Any, field: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise Invalid(_l("Expected a date like 2026-11-26."), field=field) from None
+def _date(value: Any, field: str, low: date = bounds.FIRST_DAY, high: date = bounds.LAST_DAY) -> date:
+    return checks.day(value, field, low, high)
 
 
 def _time(value: Any, field: str) -> time:
@@ -179,24 +170,17 @@ def _time(value: Any, field: str) -> time:
 
 
 def _instant(value: Any, field: str) -> datetime:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise Invalid(_l("Expected a date and time with its offset, like 2026-11-26T07:30:00+01:00."),
-                          field=field) from None
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise Invalid(_l("Expected a date and time with its offset, like 2026-11-26T07:30:00+01:00."), field=field)
-    return value.astimezone(UTC)
+    return checks.instant(value, field)
 
 
 def checked_rule(text: Any) -> Rule:
     """A supported RRULE, or Invalid on ``rrule`` naming the unsupported part."""
     try:
-        return parse_rule(text if isinstance(text, str) else "")
+        rule = parse_rule(text if isinstance(text, str) else "")
     except RuleError as error:
         raise Invalid(_l("Unsupported recurrence rule, %(part)s: %(message)s", part=error.part,
                          message=error.message), field="rrule", code="unsupported_rrule") from None
+    return rule
 
 
 # Access
@@ -247,7 +231,13 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
         raise Invalid(_l("Unknown time zone."), field="timezone")
     if data.get("start_date") in (None, ""):
         raise Invalid(_l("This field is required."), field="start_date")
-    start_date = _date(data.get("start_date"), "start_date")
+    start_date = _date(data.get("start_date"), "start_date",
+                       *bounds.series_start_range(utcnow().astimezone(ZoneInfo(zone)).date()))
+    held = db.session.scalar(sa.select(sa.func.count()).select_from(MeetingSeries)
+                             .where(MeetingSeries.club_id == club.id))
+    if held >= bounds.MAX_SERIES_PER_CLUB:
+        raise Invalid(_l("A club holds at most %(n)d meeting series: end or delete one first.",
+                         n=bounds.MAX_SERIES_PER_CLUB), field="start_date", code="too_many_series")
     if data.get("start_time") in (None, ""):
         raise Invalid(_l("This field is required."), field="start_time")
     start_time = _time(data.get("start_time"), "start_time")
@@ -272,7 +262,7 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
         rsvp_close_minutes=close_minutes,
     )
     series.versions.append(SeriesVersion(
-        effective_from=start_date, title=title, description=_text(data, "description", 4000),
+        effective_from=start_date, title=title, description=_text(data, "description", 4000, multiline=True),
         start_time=start_time, duration_minutes=duration, video_url=_video(data), venue=_text(data, "venue", 500),
         capacity=capacity,
     ))
@@ -311,7 +301,7 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
     if "title" in data and data["title"] is not None:
         changes["title"] = _text(data, "title", 200, required=True)
     if "description" in data:
-        changes["description"] = _text(data, "description", 4000)
+        changes["description"] = _text(data, "description", 4000, multiline=True)
     if "start_time" in data and data["start_time"] not in (None, ""):
         changes["start_time"] = _time(data["start_time"], "start_time")
     if "duration_minutes" in data and data["duration_minutes"] is not None:
@@ -383,13 +373,34 @@ def closures_of(club_ids: list[int]) -> dict[int, list[Closure]]:
     out: dict[int, list[Closure]] = {cid: [] for cid in club_ids}
     if club_ids:
         for closure in db.session.scalars(sa.select(Closure).where(Closure.club_id.in_(club_ids))):
+            if not (bounds.in_window(closure.start_date) and bounds.in_window(closure.end_date)):
+                log.error("closure %s of club %s is outside the dates the app computes with; ignored "
+                          "(run `flask doctor`)", closure.id, closure.club_id)
+                continue
             out[closure.club_id].append(closure)
     return out
 
 
 def expand(series: MeetingSeries, window_start: datetime | None, window_end: datetime,
            closures: list[Closure] | None = None, include_cancelled: bool = True) -> list[Occurrence]:
-    """The occurrences of ``series`` starting in [window_start, window_end), in start order."""
+    """The occurrences of ``series`` starting in [window_start, window_end), in start order.
+
+    A series stored before the app checked its dates (a year-999 UNTIL, a start in year 1) may be
+    impossible to expand: it is skipped with a logged error, so it never breaks anyone's page.
+    """
+    try:
+        return _expand(series, window_start, window_end, closures, include_cancelled)
+    except UNEXPANDABLE:
+        log.error("series %s of club %s cannot be expanded; skipped (run `flask doctor`)", series.id,
+                  series.club_id, exc_info=True)
+        return []
+
+
+UNEXPANDABLE = (ValueError, OverflowError, ArithmeticError)
+
+
+def _expand(series: MeetingSeries, window_start: datetime | None, window_end: datetime,
+            closures: list[Closure] | None, include_cancelled: bool) -> list[Occurrence]:
     if closures is None:
         closures = closures_of([series.club_id])[series.club_id]
     zone = ZoneInfo(series.timezone)
@@ -470,11 +481,15 @@ def get_occurrence(meeting_id: str, user: User | None, need: str = "view") -> Oc
     if parsed is None:
         raise NotFound(_l("No such meeting."))
     series = get_series(parsed[0], user, need=need)
-    if not is_occurrence_date(series, parsed[1]):
-        raise NotFound(_l("No such meeting."))
-    override = next((o for o in series.overrides if o.original_date == parsed[1]), None)
-    occurrence = _occurrence(series, parsed[1], ZoneInfo(series.timezone), override,
-                             closures_of([series.club_id])[series.club_id])
+    try:
+        if not is_occurrence_date(series, parsed[1]):
+            raise NotFound(_l("No such meeting."))
+        override = next((o for o in series.overrides if o.original_date == parsed[1]), None)
+        occurrence = _occurrence(series, parsed[1], ZoneInfo(series.timezone), override,
+                                 closures_of([series.club_id])[series.club_id])
+    except UNEXPANDABLE:
+        log.error("series %s cannot be expanded; meeting %s not found", series.id, meeting_id, exc_info=True)
+        raise NotFound(_l("No such meeting.")) from None
     if occurrence is None:
         raise NotFound(_l("No such meeting."))
     return occurrence
@@ -501,7 +516,7 @@ def update_occurrence(user: User, meeting_id: str, data: dict[str, Any]) -> Occu
     if "title" in data and data["title"] is not None:
         override.title = _text(data, "title", 200, required=True)
     if "description" in data:
-        override.description = _text(data, "description", 4000)
+        override.description = _text(data, "description", 4000, multiline=True)
     if "video_url" in data:
         override.video_url = _video(data)
     if "venue" in data:
@@ -574,7 +589,7 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
     first, last = _date(start, "from"), _date(end, "to")
     if last < first:
         raise Invalid(_l("The end of the closure is before its start."), field="to")
-    if (last - first).days > 366:
+    if (last - first).days > bounds.CLOSURE_MAX_DAYS:
         raise Invalid(_l("A closure lasts at most a year."), field="to")
     closure = Closure(club_id=club.id, start_date=first, end_date=last,
                       reason=_text({"reason": reason}, "reason", 200), created_by_id=user.id)
@@ -584,7 +599,7 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
     return closure
 
 
-def delete_closure(user: User, club: Club, closure_id: int) -> None:
+def delete_closure(user: User, club: Club, closure_id: int | str) -> None:
     """Reopen: the closure's occurrences are scheduled again (unless cancelled one by one)."""
     require_officer(user, club)
     closure = db.session.get(Closure, as_id(closure_id) or -1)
@@ -608,6 +623,7 @@ def club_series(club: Club) -> list[MeetingSeries]:
 
 def period(club: Club, first: date, last: date) -> tuple[datetime, datetime]:
     """The instants bounding local dates ``first`` to ``last`` (inclusive) in the club's zone; at most 3 years."""
+    first, last = _date(first, "from"), _date(last, "to")
     if last < first:
         raise Invalid(_l("The end of the period is before its start."), field="to")
     if (last - first).days > 3 * 366 + 1:

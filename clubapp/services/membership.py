@@ -15,7 +15,7 @@ from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.extensions import db
 from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, Role, User
 from clubapp.models.base import utcnow
-from clubapp.services import mail
+from clubapp.services import checks, mail
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -29,12 +29,7 @@ def _role(value: Any, field: str = "role") -> Role:
 
 
 def _category(value: Any) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise Invalid(_l("Expected text."), field="category")
-    value = clean(value)
-    if value and len(value) > 80:
-        raise Invalid(_l("At most %(n)d characters.", n=80), field="category")
-    return value
+    return checks.text({"category": value}, "category", 80)
 
 
 def _lock(club: Club) -> None:

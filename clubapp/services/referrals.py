@@ -24,6 +24,7 @@ from clubapp.core.text import as_id, clean
 from clubapp.extensions import db
 from clubapp.models import REFERRAL_STATUSES, Club, Membership, OneToOne, Referral, User
 from clubapp.models.base import utcnow
+from clubapp.services import checks
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Forbidden, Invalid, NotFound
@@ -54,16 +55,12 @@ def give(giver: User, data: dict[str, Any]) -> Referral:
     club = _shared_member(data.get("club_id"), giver)
     if club.membership_of(receiver) is None:
         raise Forbidden(_l("You and this member do not share this club."), field="to_user_id", code="no_shared_club")
-    name = clean(data.get("prospect_name")) if isinstance(data.get("prospect_name"), str) else None
+    name = checks.text(data, "prospect_name", 120) if isinstance(data.get("prospect_name"), str) else None
     if not name:
         raise Invalid(_l("Enter the prospect's name."), field="prospect_name")
-    if len(name) > 120:
-        raise Invalid(_l("At most %(n)d characters.", n=120), field="prospect_name")
     email = data.get("prospect_email")
     email = checked_email(email, "prospect_email") if isinstance(email, str) and email.strip() else None
-    phone = clean(data.get("prospect_phone")) if isinstance(data.get("prospect_phone"), str) else None
-    if phone and len(phone) > 40:
-        raise Invalid(_l("At most %(n)d characters.", n=40), field="prospect_phone")
+    phone = checks.text(data, "prospect_phone", 40) if isinstance(data.get("prospect_phone"), str) else None
     description = clean(data.get("description")) if isinstance(data.get("description"), str) else None
     if not description:
         raise Invalid(_l("Say what the prospect needs."), field="description")
@@ -71,7 +68,7 @@ def give(giver: User, data: dict[str, Any]) -> Referral:
         raise Invalid(_l("At most %(n)d characters.", n=2000), field="description")
     temperature = data.get("temperature")
     if isinstance(temperature, bool) or not isinstance(temperature, int | str) or \
-            not str(temperature).isdigit() or not 1 <= int(temperature) <= 5:
+            not str(temperature).isascii() or not str(temperature).isdigit() or not 1 <= int(temperature) <= 5:
         raise Invalid(_l("Give a temperature from 1 (cold) to 5 (hot)."), field="temperature")
     kind = data.get("kind") or "internal"
     if kind not in ("internal", "external"):

@@ -11,7 +11,7 @@ from clubapp.core.text import clean
 from clubapp.extensions import db
 from clubapp.models import Rsvp, User
 from clubapp.models.base import utcnow
-from clubapp.services import meetings
+from clubapp.services import checks, meetings
 from clubapp.services.errors import Conflict, Forbidden, Invalid
 from clubapp.services.locking import exclusive, retrying
 
@@ -87,9 +87,8 @@ def answer(user: User, meeting_id: str, response: str, substitute_name: str | No
     """
     if response not in RESPONSES:
         raise Invalid(_l("Answer yes, no or maybe."), field="response")
-    substitute = clean(substitute_name) if isinstance(substitute_name, str) else None
-    if substitute and len(substitute) > 120:
-        raise Invalid(_l("At most %(n)d characters.", n=120), field="substitute_name")
+    substitute = checks.text({"substitute_name": substitute_name}, "substitute_name", 120) \
+        if isinstance(substitute_name, str) else None
     note = clean(comment) if isinstance(comment, str) else None
     if note and len(note) > 500:
         raise Invalid(_l("At most %(n)d characters.", n=500), field="comment")

@@ -8,11 +8,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from clubapp.core.secrets import digest, new_token
-from clubapp.core.text import clean
 from clubapp.extensions import db
 from clubapp.models import User, Visitor
 from clubapp.models.base import utcnow
-from clubapp.services import mail, meetings
+from clubapp.services import checks, mail, meetings
 from clubapp.services.accounts import checked_email
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -27,15 +26,11 @@ def invite(member: User, meeting_id: str, name: str | None, email: str | None, c
         raise Conflict(_l("This meeting is cancelled."), code="meeting_cancelled")
     if occurrence.ends_at <= utcnow():
         raise Conflict(_l("This meeting is over."), code="meeting_past")
-    name = clean(name) if isinstance(name, str) else None
+    name = checks.text({"name": name}, "name", 120) if isinstance(name, str) else None
     if not name:
         raise Invalid(_l("Enter the visitor's name."), field="name")
-    if len(name) > 120:
-        raise Invalid(_l("At most %(n)d characters.", n=120), field="name")
     email = checked_email(email)
-    company = clean(company) if isinstance(company, str) else None
-    if company and len(company) > 120:
-        raise Invalid(_l("At most %(n)d characters.", n=120), field="company")
+    company = checks.text({"company": company}, "company", 120) if isinstance(company, str) else None
     token = new_token()
     visitor = Visitor(series_id=occurrence.series.id, original_date=occurrence.original_date,
                       invited_by_id=member.id, name=name, email=email, company=company, token_hash=digest(token))
