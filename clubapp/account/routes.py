@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from clubapp.account import bp
 from clubapp.account.forms import DeleteAccountForm, PasswordForm, ProfileForm, TokenForm
 from clubapp.auth.session import start_session
+from clubapp.core import profile as profile_rules
 from clubapp.services import accounts, feeds, privacy
 from clubapp.services.errors import ServiceError
 from clubapp.web import form_error
@@ -23,6 +24,8 @@ from clubapp.web import me as _me
 def profile():  # type: ignore[no-untyped-def]
     """Edit my profile."""
     form = ProfileForm(obj=_me())
+    if request.method == "GET":  # stored in E.164, edited in the member's own format
+        form.phone.data = profile_rules.format_phone(_me().phone, accounts.phone_region(_me()))
     if form.validate_on_submit():
         try:
             accounts.update_profile(_me(), {name: form[name].data for name in accounts.PROFILE_FIELDS})

@@ -1,6 +1,8 @@
-"""GDPR: export everything about a user, erase an account."""
+"""Who may see a member's contact details; GDPR: export everything about a user, erase an account."""
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +25,60 @@ from clubapp.models import (
     Visitor,
 )
 from clubapp.services.errors import Conflict, Invalid
+
+# Contact details (email, phone): the one rule every page, API answer and export about others uses.
+
+def club_ids_of(user: User | None) -> set[int]:
+    """The ids of the clubs ``user`` belongs to (none for an anonymous visitor)."""
+    if user is None or not getattr(user, "id", None):
+        return set()
+    return set(db.session.scalars(sa.select(Membership.club_id).where(Membership.user_id == user.id)))
+
+
+def may_see_contact(viewer: User | None, member: User, through: Iterable[Membership] | None = None,
+                    viewer_clubs: Collection[int] | None = None) -> bool:
+    """Whether ``viewer`` may see the email and phone of ``member``.
+
+    Yes for the member themself and for anyone who shares a club with them; otherwise only when
+    the member opted into the public listing of a club the viewer sees them through (``through``:
+    those memberships; all of the member's by default). ``viewer_clubs`` saves a query per row.
+    """
+    if viewer is not None and getattr(viewer, "id", None) == member.id:
+        return True
+    if viewer_clubs is None:
+        viewer_clubs = club_ids_of(viewer)
+    own = list(member.memberships)
+    if any(m.club_id in viewer_clubs for m in own):
+        return True
+    return any(m.public_listing for m in (own if through is None else through))
+
+
+@dataclass
+class Contact:
+    """What a viewer may see of a member: always name, business, category and city; email and phone when allowed."""
+
+    user_id: int
+    name: str
+    business_name: str | None
+    category: str | None
+    city: str | None
+    email: str | None
+    phone: str | None
+    clubs: list[Club]
+
+    @property
+    def shows_contact(self) -> bool:
+        return self.email is not None
+
+
+def contact_card(viewer: User | None, member: User, through: list[Membership],
+                 viewer_clubs: Collection[int] | None = None) -> Contact:
+    """``member`` as ``viewer`` may see them, through these memberships (the clubs shown beside them)."""
+    allowed = may_see_contact(viewer, member, through, viewer_clubs)
+    category = next((m.category for m in through if m.category), None) or member.category
+    return Contact(user_id=member.id, name=member.name, business_name=member.business_name, category=category,
+                   city=member.city, email=member.email if allowed else None,
+                   phone=member.phone if allowed else None, clubs=[m.club for m in through])
 
 
 def export(user: User) -> dict[str, Any]:
