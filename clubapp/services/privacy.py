@@ -150,10 +150,26 @@ def delete_account(user: User, password: str | None) -> None:
                               club=membership.club.name), code="last_president")
         if not others:  # a club of one disappears with its only member
             db.session.delete(db.session.get(Club, membership.club_id))
-    db.session.execute(sa.delete(Invitation).where(Invitation.email == user.email, Invitation.accepted_at.is_(None)))
-    # Referrals stay for the other member, anonymised (the foreign keys are SET NULL); notes the
-    # user wrote about a one-to-one go with them.
-    db.session.execute(sa.update(OneToOne).where(OneToOne.logged_by_id == user.id).values(notes=None))
-    db.session.execute(sa.delete(Visitor).where(Visitor.invited_by_id == user.id))
+    _erase_traces(user)
     db.session.delete(user)
     db.session.commit()
+
+
+def _erase_traces(user: User) -> None:
+    """Remove what rows outside the user's own (cascaded) ones hold about them."""
+    # Invitations carry the address in clear, used or not: none of them is needed once the person is gone.
+    db.session.execute(sa.delete(Invitation).where(
+        sa.or_(Invitation.email == user.email, Invitation.accepted_by_id == user.id)))
+    # Referrals stay for the other member, anonymised (the foreign keys are SET NULL); when the other
+    # member is already gone, nobody may see the prospect any more, so the prospect goes too.
+    gone = sa.or_(Referral.giver_id.is_(None), Referral.giver_id == user.id)
+    db.session.execute(sa.update(Referral).where(
+        sa.or_(Referral.giver_id == user.id, Referral.receiver_id == user.id), gone,
+        sa.or_(Referral.receiver_id.is_(None), Referral.receiver_id == user.id),
+    ).values(prospect_name="", prospect_email=None, prospect_phone=None, description=""))
+    # Notes the user wrote about a one-to-one go with them.
+    db.session.execute(sa.update(OneToOne).where(OneToOne.logged_by_id == user.id).values(notes=None))
+    db.session.execute(sa.delete(Visitor).where(Visitor.invited_by_id == user.id))
+    # Visits the user made before joining stay counted for whoever invited them, without name or address.
+    for visitor in db.session.scalars(sa.select(Visitor).where(Visitor.email == user.email)):
+        visitor.name, visitor.email, visitor.company = "—", f"erased-visitor-{visitor.id}@invalid", None
