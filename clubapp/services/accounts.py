@@ -141,13 +141,25 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change the password after checking the current one; other sessions die."""
+def change_password(user: User, current: str, new: str, revoke_tokens: bool = False,
+                    new_feed_address: bool = False) -> None:
+    """Change the password after checking the current one; other sessions die, tokens and feed URL on request."""
     if not passwords.verify_password(user.password_hash, current or ""):
         raise Invalid(_l("The current password is wrong."), field="current_password")
     checked_password(new, field="new_password")
+    _set_password(user, new, revoke_tokens, new_feed_address)
+
+
+def _set_password(user: User, new: str, revoke_tokens: bool, new_feed_address: bool) -> None:
+    """The new password, with every other credential the user chose to end, in one commit."""
+    from clubapp.services import feeds  # feeds reaches meetings: loaded only when needed
+
     user.password_hash = passwords.hash_password(new)
     user.session_version += 1
+    if revoke_tokens:
+        db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+    if new_feed_address:
+        feeds.rotate_feed_token(user)  # commits the whole change
     db.session.commit()
 
 
@@ -197,13 +209,11 @@ def user_for_reset(token: str) -> User:
     return user
 
 
-def reset_password(token: str, new: str) -> User:
-    """Set a new password through a reset token; the token and other sessions die."""
+def reset_password(token: str, new: str, revoke_tokens: bool = False, new_feed_address: bool = False) -> User:
+    """Set a new password through a reset token; the token and other sessions die, tokens and feed URL on request."""
     user = user_for_reset(token)
     checked_password(new)
-    user.password_hash = passwords.hash_password(new)
-    user.session_version += 1
-    db.session.commit()
+    _set_password(user, new, revoke_tokens, new_feed_address)
     return user
 
 
