@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from clubapp.core.timezones import all_timezones
 
@@ -34,3 +34,15 @@ def sane_date(form: object, field: object) -> None:
     data = getattr(field, "data", None)
     if data is not None and not bounds.in_window(data):
         raise ValidationError(window_message(bounds.FIRST_DAY, bounds.LAST_DAY))
+
+
+def revoke_tokens_field() -> BooleanField:
+    """On by default: a token made with the old password should not outlive it when that password leaked."""
+    return BooleanField(_l("Also revoke my API tokens"), default=True, description=_l(
+        "Programs that use a token stop working until you give them a new one."))
+
+
+def rotate_feed_field() -> BooleanField:
+    """Off by default: the feed address does not depend on the password, and changing it breaks subscriptions."""
+    return BooleanField(_l("Also give my calendar feed a new address"), default=False, description=_l(
+        "The old address stops working: subscribe your calendars again with the new one."))

@@ -1,7 +1,8 @@
 """Helpers for the web blueprints."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, flash
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -27,3 +28,12 @@ def checked_post() -> None:
     """CSRF for the small action forms (buttons) that carry no other field."""
     if not FlaskForm().validate_on_submit():
         abort(400)
+
+
+def flash_ended_credentials(revoked_tokens: bool, new_feed: bool) -> None:
+    """After a password change or reset: say what else ended with the old password."""
+    if revoked_tokens:
+        flash(_("Your API tokens are revoked: programs that used them need a new one."), "info")
+    if new_feed:
+        flash(_("Your calendar feed has a new address. Subscribe again with it: the old one no longer works."),
+              "info")

@@ -323,7 +323,7 @@ def test_patch_me_changes_the_profile(client, db, user):
     assert body["name"] == "Jeanne Martin" and body["timezone"] == "America/Lima" and body["locale"] == "fr"
     assert body["website"] == "https://martin.example.fr" and body["feed_url"]
     db.session.expire_all()
-    assert user.name == "Jeanne Martin" and user.category == "Plombier" and user.phone == "+33 4 70 00 00 00"
+    assert user.name == "Jeanne Martin" and user.category == "Plombier" and user.phone == "+33470000000"  # E.164
 
 
 def test_patch_me_extra_fields_change_nothing(client, db, user):

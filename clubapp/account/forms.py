@@ -7,7 +7,7 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAr
 from wtforms.validators import DataRequired, Length, Optional
 
 from clubapp.core.passwords import MAX_LENGTH, MIN_LENGTH
-from clubapp.forms import TimezoneField, language_choices
+from clubapp.forms import TimezoneField, language_choices, revoke_tokens_field, rotate_feed_field
 
 
 class ProfileForm(FlaskForm):
@@ -28,6 +28,8 @@ class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     new_password = PasswordField(_l("New password"),
                                  validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)])
+    revoke_tokens = revoke_tokens_field()
+    new_feed_address = rotate_feed_field()
     submit = SubmitField(_l("Change my password"))
 
 

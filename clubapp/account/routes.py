@@ -12,9 +12,10 @@ from flask_wtf import FlaskForm
 from clubapp.account import bp
 from clubapp.account.forms import DeleteAccountForm, PasswordForm, ProfileForm, TokenForm
 from clubapp.auth.session import start_session
+from clubapp.core import profile as profile_rules
 from clubapp.services import accounts, feeds, privacy
 from clubapp.services.errors import ServiceError
-from clubapp.web import form_error
+from clubapp.web import flash_ended_credentials, form_error
 from clubapp.web import me as _me
 
 
@@ -23,6 +24,8 @@ from clubapp.web import me as _me
 def profile():  # type: ignore[no-untyped-def]
     """Edit my profile."""
     form = ProfileForm(obj=_me())
+    if request.method == "GET":  # stored in E.164, edited in the member's own format
+        form.phone.data = profile_rules.format_phone(_me().phone, accounts.phone_region(_me()))
     if form.validate_on_submit():
         try:
             accounts.update_profile(_me(), {name: form[name].data for name in accounts.PROFILE_FIELDS})
@@ -41,12 +44,14 @@ def password():  # type: ignore[no-untyped-def]
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(_me(), form.current_password.data, form.new_password.data)
+            accounts.change_password(_me(), form.current_password.data, form.new_password.data,
+                                     revoke_tokens=form.revoke_tokens.data, new_feed_address=form.new_feed_address.data)
         except ServiceError as error:
             form_error(form, error)
         else:
             start_session(_me())  # this device stays signed in with the new session version
             flash(_("Your password is changed. Your other devices are signed out."), "success")
+            flash_ended_credentials(form.revoke_tokens.data, form.new_feed_address.data)
             return redirect(url_for("account.settings"))
     return render_template("account/password.html", form=form)
 

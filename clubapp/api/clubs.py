@@ -84,6 +84,33 @@ class MemberOut(Out):
     city = fields.Function(lambda m: m.user.city)
 
 
+class DirectoryArgs(Body):
+    q = text(100, metadata={"description": "Words to find in a name, category, business or city"})
+    city = text(80)
+
+
+class DirectoryClub(Out):
+    id = IdField()
+    name = fields.String()
+
+
+class DirectoryEntry(Out):
+    user_id = IdField()
+    name = fields.String()
+    business_name = fields.String(allow_none=True)
+    category = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    clubs = fields.List(fields.Nested(DirectoryClub))
+    email = fields.String(allow_none=True, metadata={
+        "description": "Only for members of a club you share, or when the member opted into the public listing"})
+    phone = fields.String(allow_none=True, metadata={"description": "E.164; the same rule as email"})
+
+
+class DirectoryList(Out):
+    items = fields.List(fields.Nested(DirectoryEntry))
+    next = fields.String(allow_none=True)
+
+
 class MemberPatch(Body):
     role = fields.String(validate=ROLES)
     category = text(80, allow_none=True)
@@ -170,6 +197,15 @@ def members(user: User, club_id: str):  # type: ignore[no-untyped-def]
     """The club's members (members only)."""
     club, _membership = club_service.get_club(path_id(club_id), user, need="member")
     return membership_service.members(club)
+
+
+@blp.route("/directory", methods=["GET"])
+@blp.arguments(DirectoryArgs, location="query")
+@blp.response(200, DirectoryList)
+@auth_required
+def directory(user: User, args: dict):  # type: ignore[no-untyped-def]
+    """Members of public clubs and of your clubs, once per person; contact details only where allowed."""
+    return {"items": membership_service.search_directory(user, args.get("q"), args.get("city")), "next": None}
 
 
 @blp.route("/clubs/<club_id>/members/<user_id>", methods=["PATCH"])

@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from clubapp.core.passwords import MAX_LENGTH, MIN_LENGTH
-from clubapp.forms import TimezoneField, language_choices, strip
+from clubapp.forms import TimezoneField, language_choices, revoke_tokens_field, rotate_feed_field, strip
 
 
 class SignupForm(FlaskForm):
@@ -38,4 +38,6 @@ class ResetForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    revoke_tokens = revoke_tokens_field()
+    new_feed_address = rotate_feed_field()
     submit = SubmitField(_l("Set my password"))

@@ -13,7 +13,7 @@ from clubapp.auth.session import start_session
 from clubapp.extensions import limiter
 from clubapp.services import accounts
 from clubapp.services.errors import ServiceError
-from clubapp.web import form_error
+from clubapp.web import flash_ended_credentials, form_error
 
 
 def safe_next(target: str | None) -> str:
@@ -103,11 +103,13 @@ def reset(token: str):  # type: ignore[no-untyped-def]
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            user = accounts.reset_password(token, form.password.data)
+            user = accounts.reset_password(token, form.password.data, revoke_tokens=form.revoke_tokens.data,
+                                           new_feed_address=form.new_feed_address.data)
         except ServiceError as error:
             form_error(form, error, default="password")
         else:
             start_session(user)
             flash(_("Your password is changed."), "success")
+            flash_ended_credentials(form.revoke_tokens.data, form.new_feed_address.data)
             return redirect(url_for("main.dashboard"))
     return render_template("auth/reset.html", form=form)

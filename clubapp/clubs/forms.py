@@ -82,5 +82,8 @@ class RoleForm(FlaskForm):
 
 class MyMembershipForm(FlaskForm):
     category = StringField(_l("My category in this club"), validators=[Optional(), Length(max=80)])
-    public_listing = BooleanField(_l("Show my business, category, city and website on the club's public listing"))
+    public_listing = BooleanField(
+        _l("Show my business, category, city and website on the club's public listing"),
+        description=_l("When on, people outside your clubs who find you in the directory also see your email "
+                       "and phone."))
     submit = SubmitField(_l("Save"))

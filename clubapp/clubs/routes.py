@@ -11,6 +11,7 @@ from clubapp.clubs.forms import AcceptForm, ClubForm, InviteForm, JoinForm, MyMe
 from clubapp.models import Club
 from clubapp.services import clubs as club_service
 from clubapp.services import membership as membership_service
+from clubapp.services import privacy
 from clubapp.services.errors import ServiceError
 from clubapp.web import checked_post as _checked_post
 from clubapp.web import form_error
@@ -107,8 +108,11 @@ def members(club_id: int):  # type: ignore[no-untyped-def]
     """The club's member directory."""
     club, membership = club_service.get_club(club_id, _me(), need="member")
     g.personal = True
-    return render_template("clubs/members.html", club=club, membership=membership,
-                           members=membership_service.members(club), role_form=RoleForm(), action_form=FlaskForm())
+    people = membership_service.members(club)
+    mine = privacy.club_ids_of(_me())
+    visible = {m.user_id for m in people if privacy.may_see_contact(_me(), m.user, [m], mine)}
+    return render_template("clubs/members.html", club=club, membership=membership, members=people,
+                           contact_visible=visible, role_form=RoleForm(), action_form=FlaskForm())
 
 
 @bp.route("/clubs/<int:club_id>/members/<int:user_id>/role", methods=["POST"])
@@ -258,7 +262,7 @@ def directory():  # type: ignore[no-untyped-def]
     """Search the members of public clubs and of my clubs."""
     query = request.args.get("q", "").strip()[:100]
     city = request.args.get("city", "").strip()[:80]
-    results = membership_service.search_directory(_me(), query, city) if (query or city) else []
+    results = membership_service.search_directory(_me(), query, city)
     return render_template("clubs/directory.html", query=query, city=city, results=results,
                            searched=bool(query or city))
 

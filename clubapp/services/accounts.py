@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from clubapp.core import passwords
+from clubapp.core import profile as profile_rules
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.core.timezones import is_valid_timezone
@@ -53,8 +54,18 @@ def checked_password(password: str | None, field: str = "password") -> str:
     return password
 
 
-def _checked_profile(changes: dict[str, Any]) -> dict[str, Any]:
-    """Validate profile fields; raise Invalid naming the first bad one."""
+def phone_region(user: User | None, timezone: str | None = None) -> str:
+    """The region a member's national phone numbers are read in (from their time zone, else locale, else FR)."""
+    return profile_rules.default_region(
+        country=getattr(user, "country", None), timezone=timezone or getattr(user, "timezone", None),
+        locale=getattr(user, "locale", None))
+
+
+def _checked_profile(changes: dict[str, Any], user: User | None = None) -> dict[str, Any]:
+    """Validate profile fields; raise Invalid naming the first bad one.
+
+    The one place profile rules live: web forms, the API and sign-up all come through here.
+    """
     out: dict[str, Any] = {}
     for key in PROFILE_FIELDS:
         if key not in changes:
@@ -73,8 +84,20 @@ def _checked_profile(changes: dict[str, Any]) -> dict[str, Any]:
             raise Invalid(_l("Unknown time zone."), field="timezone")
         if key == "locale" and value not in current_app.config["LANGUAGES"]:
             raise Invalid(_l("Choose French (fr) or English (en)."), field="locale")
-        if key == "website" and value and not value.startswith(("https://", "http://")):
-            value = "https://" + value
+        if key == "website" and value:
+            try:
+                value = profile_rules.normalise_website(value)
+            except ValueError:
+                raise Invalid(_l("Enter a web address starting with https:// or a domain such as example.fr."),
+                              field="website") from None
+            if len(value) > FIELD_LIMITS["website"]:
+                raise Invalid(_l("At most %(n)d characters.", n=FIELD_LIMITS["website"]), field="website")
+        if key == "phone" and value:
+            try:  # a time zone changed in the same request counts (it was checked above)
+                value = profile_rules.parse_phone(value, phone_region(user, out.get("timezone")))
+            except ValueError:
+                raise Invalid(_l("This is not a valid phone number. Numbers from another country start with + "
+                                 "and the country code."), field="phone") from None
         out[key] = value
     return out
 
@@ -114,19 +137,31 @@ def authenticate(email: str | None, password: str | None) -> User:
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
     """Apply profile changes (only the known fields; others are ignored)."""
-    for key, value in _checked_profile(changes).items():
+    for key, value in _checked_profile(changes, user).items():
         setattr(user, key, value)
     db.session.commit()
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change the password after checking the current one; other sessions die."""
+def change_password(user: User, current: str, new: str, revoke_tokens: bool = False,
+                    new_feed_address: bool = False) -> None:
+    """Change the password after checking the current one; other sessions die, tokens and feed URL on request."""
     if not passwords.verify_password(user.password_hash, current or ""):
         raise Invalid(_l("The current password is wrong."), field="current_password")
     checked_password(new, field="new_password")
+    _set_password(user, new, revoke_tokens, new_feed_address)
+
+
+def _set_password(user: User, new: str, revoke_tokens: bool, new_feed_address: bool) -> None:
+    """The new password, with every other credential the user chose to end, in one commit."""
+    from clubapp.services import feeds  # feeds reaches meetings: loaded only when needed
+
     user.password_hash = passwords.hash_password(new)
     user.session_version += 1
+    if revoke_tokens:
+        db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+    if new_feed_address:
+        feeds.rotate_feed_token(user)  # commits the whole change
     db.session.commit()
 
 
@@ -176,13 +211,11 @@ def user_for_reset(token: str) -> User:
     return user
 
 
-def reset_password(token: str, new: str) -> User:
-    """Set a new password through a reset token; the token and other sessions die."""
+def reset_password(token: str, new: str, revoke_tokens: bool = False, new_feed_address: bool = False) -> User:
+    """Set a new password through a reset token; the token and other sessions die, tokens and feed URL on request."""
     user = user_for_reset(token)
     checked_password(new)
-    user.password_hash = passwords.hash_password(new)
-    user.session_version += 1
-    db.session.commit()
+    _set_password(user, new, revoke_tokens, new_feed_address)
     return user
 
 

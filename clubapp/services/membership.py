@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.extensions import db
 from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, Role, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks, mail
+from clubapp.services import checks, mail, privacy
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -295,13 +296,20 @@ def members(club: Club) -> list[Membership]:
 
 
 def search_directory(user: User, query: str | None = None, city: str | None = None,
-                     limit: int = 100) -> list[Membership]:
-    """Members of public clubs and of the user's clubs matching a name, category, business or city."""
-    mine = sa.select(Membership.club_id).where(Membership.user_id == user.id)
+                     limit: int = 100) -> list[privacy.Contact]:
+    """Members of public clubs and of the user's clubs matching a name, category, business or city.
+
+    One entry per person, with every club the user may see them through; email and phone only
+    where ``privacy.may_see_contact`` allows. No search terms, no results: the directory is not a list of everyone.
+    """
+    if not ((query or "").strip() or clean(city)):
+        return []
+    mine = privacy.club_ids_of(user)
     stmt = (
         sa.select(Membership).join(User).join(Club)
         .where(sa.or_(Club.visibility == "public", Club.id.in_(mine)))
-        .order_by(User.name, Club.name).limit(limit)
+        .order_by(User.name, User.id, Club.name).limit(limit * 4)  # a person is in a few clubs at most
+        .options(selectinload(Membership.club), selectinload(Membership.user).selectinload(User.memberships))
     )
     for term in (query or "").split():
         like = f"%{term.lower()}%"
@@ -312,7 +320,12 @@ def search_directory(user: User, query: str | None = None, city: str | None = No
         ))
     if clean(city):
         stmt = stmt.where(sa.func.lower(User.city).like(f"%{clean(city).lower()}%"))  # type: ignore[union-attr]
-    return list(db.session.scalars(stmt))
+    people: dict[int, list[Membership]] = {}
+    for membership in db.session.scalars(stmt):
+        if membership.user_id not in people and len(people) >= limit:
+            break
+        people.setdefault(membership.user_id, []).append(membership)
+    return [privacy.contact_card(user, found[0].user, found, mine) for found in people.values()]
 
 
 def public_listing(club: Club | None = None, network: Network | None = None) -> list[Membership]:

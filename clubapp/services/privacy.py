@@ -1,6 +1,8 @@
-"""GDPR: export everything about a user, erase an account."""
+"""Who may see a member's contact details; GDPR: export everything about a user, erase an account."""
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +25,60 @@ from clubapp.models import (
     Visitor,
 )
 from clubapp.services.errors import Conflict, Invalid
+
+# Contact details (email, phone): the one rule every page, API answer and export about others uses.
+
+def club_ids_of(user: User | None) -> set[int]:
+    """The ids of the clubs ``user`` belongs to (none for an anonymous visitor)."""
+    if user is None or not getattr(user, "id", None):
+        return set()
+    return set(db.session.scalars(sa.select(Membership.club_id).where(Membership.user_id == user.id)))
+
+
+def may_see_contact(viewer: User | None, member: User, through: Iterable[Membership] | None = None,
+                    viewer_clubs: Collection[int] | None = None) -> bool:
+    """Whether ``viewer`` may see the email and phone of ``member``.
+
+    Yes for the member themself and for anyone who shares a club with them; otherwise only when
+    the member opted into the public listing of a club the viewer sees them through (``through``:
+    those memberships; all of the member's by default). ``viewer_clubs`` saves a query per row.
+    """
+    if viewer is not None and getattr(viewer, "id", None) == member.id:
+        return True
+    if viewer_clubs is None:
+        viewer_clubs = club_ids_of(viewer)
+    own = list(member.memberships)
+    if any(m.club_id in viewer_clubs for m in own):
+        return True
+    return any(m.public_listing for m in (own if through is None else through))
+
+
+@dataclass
+class Contact:
+    """What a viewer may see of a member: always name, business, category and city; email and phone when allowed."""
+
+    user_id: int
+    name: str
+    business_name: str | None
+    category: str | None
+    city: str | None
+    email: str | None
+    phone: str | None
+    clubs: list[Club]
+
+    @property
+    def shows_contact(self) -> bool:
+        return self.email is not None
+
+
+def contact_card(viewer: User | None, member: User, through: list[Membership],
+                 viewer_clubs: Collection[int] | None = None) -> Contact:
+    """``member`` as ``viewer`` may see them, through these memberships (the clubs shown beside them)."""
+    allowed = may_see_contact(viewer, member, through, viewer_clubs)
+    category = next((m.category for m in through if m.category), None) or member.category
+    return Contact(user_id=member.id, name=member.name, business_name=member.business_name, category=category,
+                   city=member.city, email=member.email if allowed else None,
+                   phone=member.phone if allowed else None, clubs=[m.club for m in through])
 
 
 def export(user: User) -> dict[str, Any]:
@@ -94,10 +150,26 @@ def delete_account(user: User, password: str | None) -> None:
                               club=membership.club.name), code="last_president")
         if not others:  # a club of one disappears with its only member
             db.session.delete(db.session.get(Club, membership.club_id))
-    db.session.execute(sa.delete(Invitation).where(Invitation.email == user.email, Invitation.accepted_at.is_(None)))
-    # Referrals stay for the other member, anonymised (the foreign keys are SET NULL); notes the
-    # user wrote about a one-to-one go with them.
-    db.session.execute(sa.update(OneToOne).where(OneToOne.logged_by_id == user.id).values(notes=None))
-    db.session.execute(sa.delete(Visitor).where(Visitor.invited_by_id == user.id))
+    _erase_traces(user)
     db.session.delete(user)
     db.session.commit()
+
+
+def _erase_traces(user: User) -> None:
+    """Remove what rows outside the user's own (cascaded) ones hold about them."""
+    # Invitations carry the address in clear, used or not: none of them is needed once the person is gone.
+    db.session.execute(sa.delete(Invitation).where(
+        sa.or_(Invitation.email == user.email, Invitation.accepted_by_id == user.id)))
+    # Referrals stay for the other member, anonymised (the foreign keys are SET NULL); when the other
+    # member is already gone, nobody may see the prospect any more, so the prospect goes too.
+    gone = sa.or_(Referral.giver_id.is_(None), Referral.giver_id == user.id)
+    db.session.execute(sa.update(Referral).where(
+        sa.or_(Referral.giver_id == user.id, Referral.receiver_id == user.id), gone,
+        sa.or_(Referral.receiver_id.is_(None), Referral.receiver_id == user.id),
+    ).values(prospect_name="", prospect_email=None, prospect_phone=None, description=""))
+    # Notes the user wrote about a one-to-one go with them.
+    db.session.execute(sa.update(OneToOne).where(OneToOne.logged_by_id == user.id).values(notes=None))
+    db.session.execute(sa.delete(Visitor).where(Visitor.invited_by_id == user.id))
+    # Visits the user made before joining stay counted for whoever invited them, without name or address.
+    for visitor in db.session.scalars(sa.select(Visitor).where(Visitor.email == user.email)):
+        visitor.name, visitor.email, visitor.company = "—", f"erased-visitor-{visitor.id}@invalid", None
