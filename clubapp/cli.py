@@ -1,6 +1,8 @@
 """Command-line tools: ``flask --app wsgi <command>``."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask import Flask
@@ -52,3 +54,38 @@ def register(app: Flask) -> None:
         click.echo(f"{len(findings)} finding(s), {len(left)} left." if findings else "Nothing to report.")
         if left:
             raise SystemExit(1)
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path: Path) -> None:
+        """Copy the database into the new file PATH, consistently, while the app runs."""
+        from clubapp import backup
+
+        try:
+            done = backup.backup(db.engine.url, path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Backup written to {done.path} (schema revision {done.revision}).")
+        click.echo("Keep the SECRET_KEY (instance/secret_key or CLUBAPP_SECRET_KEY) with it: sessions and "
+                   "password-reset links depend on it; feed URLs do not.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    @click.option("--no-keep", is_flag=True, help="SQLite: do not keep a copy of the current database.")
+    def restore_command(path: Path, yes: bool, no_keep: bool) -> None:
+        """Replace the database's contents with the backup PATH (made by `backup`)."""
+        from clubapp import backup
+
+        url = db.engine.url
+        if not yes:
+            click.confirm(f"Replace everything in {url.render_as_string(hide_password=True)} with {path}?",
+                          abort=True)
+        db.engine.dispose()  # this process holds no connection while the database is replaced
+        try:
+            done = backup.restore(path, url, keep_current=not no_keep)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        for note in done.notes:
+            click.echo(note)
+        click.echo(f"Restored {path} (schema revision {done.revision}).")

@@ -32,9 +32,12 @@ class User(db.Model):
     website: Mapped[str | None] = mapped_column(sa.String(255))
     bio: Mapped[str | None] = mapped_column(sa.String(1000))
     # Feed token = HMAC(SECRET_KEY, salt): the salt (128 random bits) is rotated to change the URL,
-    # and only the token's digest is looked up, so the database alone yields no feed URL.
+    # and only the token's plain SHA-256 digest is looked up, so the database alone yields no feed
+    # URL and a URL keeps working whatever the key. When the key changes (a restore elsewhere), the
+    # page shows the new key's token and the previous digest stays valid (services/feeds.py).
     feed_salt: Mapped[str | None] = mapped_column(sa.String(64))
     feed_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    feed_previous_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
     # Bumped whenever one of the user's answers changes (promotion from a waitlist included).
     answers_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on logout, password change and deletion: every other session dies with it.

@@ -60,26 +60,42 @@ def _token_from_salt(salt: str) -> str:
 
 
 def feed_token(user: User) -> str:
-    """The user's current feed token, created on first use."""
+    """The user's current feed token, created on first use.
+
+    The token is derived from SECRET_KEY, its digest is not: after a restore on an installation
+    with another key, the URL calendars already use still answers, and the first time the new
+    key's URL is shown it becomes valid as well (the older one stays valid as the previous digest).
+    """
     if not user.feed_salt:
         return rotate_feed_token(user)
-    return _token_from_salt(user.feed_salt)
+    token = _token_from_salt(user.feed_salt)
+    if user.feed_token_hash != digest(token):
+        user.feed_previous_hash = user.feed_token_hash
+        user.feed_token_hash = digest(token)
+        db.session.commit()
+    return token
 
 
 def rotate_feed_token(user: User) -> str:
-    """A new feed token; the previous one stops working at once."""
+    """A new feed token; the previous one (and any from an earlier SECRET_KEY) stops working at once."""
     user.feed_salt = secrets.token_hex(16)
     token = _token_from_salt(user.feed_salt)
     user.feed_token_hash = digest(token)
+    user.feed_previous_hash = None
     db.session.commit()
     return token
+
+
+def _has_feed_digest(value: str | sa.BindParameter[str]) -> sa.ColumnElement[bool]:
+    """The user whose current or previous feed token has this digest."""
+    return sa.or_(User.feed_token_hash == value, User.feed_previous_hash == value)
 
 
 def user_for_feed_token(token: str) -> User | None:
     """The owner of a feed token, or None."""
     if not token or len(token) > 128:
         return None
-    return db.session.scalar(sa.select(User).where(User.feed_token_hash == digest(token)))
+    return db.session.scalar(sa.select(User).where(_has_feed_digest(digest(token))))
 
 
 # Series -> iCalendar events
@@ -283,7 +299,7 @@ def _owner_and_clubs(owner: sa.ColumnElement[bool]) -> sa.Select:
             .where(owner).order_by(clubs.c.member.desc(), Club.id))
 
 
-_BY_TOKEN = _owner_and_clubs(User.feed_token_hash == sa.bindparam("digest"))
+_BY_TOKEN = _owner_and_clubs(_has_feed_digest(sa.bindparam("digest")))
 _BY_ID = _owner_and_clubs(User.id == sa.bindparam("user_id"))
 
 
