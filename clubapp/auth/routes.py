@@ -17,8 +17,12 @@ from clubapp.web import form_error
 
 
 def safe_next(target: str | None) -> str:
-    """``target`` if it stays on this site, else the dashboard."""
-    if target:
+    """``target`` if it stays on this site, else the dashboard.
+
+    Control characters are refused: CR or LF cannot go into a Location header, and browsers drop TAB and
+    newlines from URLs, which would turn ``/\t/evil.example`` into ``//evil.example``.
+    """
+    if target and not any(ord(char) < 32 or ord(char) == 127 for char in target):
         joined = urlsplit(urljoin(request.host_url, target))
         if joined.scheme in ("http", "https") and joined.netloc == urlsplit(request.host_url).netloc \
                 and target.startswith("/") and not target.startswith("//") and "\\" not in target:
