@@ -27,6 +27,7 @@ class Defaults:
     FEED_UID_DOMAIN = "clubapp"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    SIGNUP_RATE_LIMIT = "5 per minute;30 per hour"  # per address, web and API together
     PRODUCTION = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

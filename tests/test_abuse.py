@@ -87,3 +87,34 @@ def test_sign_up_and_language_switch_refuse_such_next_values(app, db, target):
     assert response.status_code == 302 and response.location.endswith("/dashboard")
     response = submit(web, "/dashboard", {"lang": "en", "next": target}, action="/language")
     assert response.status_code == 302 and response.location.endswith("/dashboard")
+
+
+# Sign-up: one limit for the web form and the API together
+
+def sign_up_web(app, n: int):  # type: ignore[no-untyped-def]
+    return submit(app.test_client(), "/auth/signup", {
+        "email": f"web{n}@example.fr", "password": TEST_PASSWORD, "name": f"Web {n}", "timezone": "Europe/Paris",
+        "locale": "fr"})
+
+
+def sign_up_api(app, n: int):  # type: ignore[no-untyped-def]
+    return app.test_client().post("/api/v1/users", json={"email": f"api{n}@example.fr", "password": TEST_PASSWORD,
+                                                         "name": f"Api {n}"})
+
+
+def test_sign_up_is_rate_limited_across_web_and_api(database_url, db):
+    from tests.conftest import make_app
+
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, SIGNUP_RATE_LIMIT="3 per minute")
+    codes = [sign_up_web(limited, 1).status_code, sign_up_api(limited, 2).status_code,
+             sign_up_web(limited, 3).status_code]
+    assert codes == [302, 201, 302]
+    refused = sign_up_api(limited, 4)
+    assert refused.status_code == 429 and refused.json["error"]["code"] == "rate_limited"
+    assert refused.headers.get("Retry-After", "").isdigit()
+    page = sign_up_web(limited, 5)
+    assert page.status_code == 429 and "Too many attempts" in page.get_data(as_text=True)
+    with limited.app_context():
+        from clubapp.models import User
+
+        assert db.session.query(User).filter(User.email.in_(["api4@example.fr", "web5@example.fr"])).count() == 0

@@ -11,6 +11,7 @@ from clubapp.auth import bp
 from clubapp.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from clubapp.auth.session import start_session
 from clubapp.extensions import limiter
+from clubapp.limits import signup_limited
 from clubapp.services import accounts
 from clubapp.services.errors import ServiceError
 from clubapp.web import form_error
@@ -35,6 +36,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@signup_limited()
 def signup():  # type: ignore[no-untyped-def]
     """Create an account and sign in."""
     if current_user.is_authenticated:
