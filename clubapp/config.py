@@ -26,7 +26,9 @@ class Defaults:
     CACHE_THRESHOLD = 2000
     FEED_UID_DOMAIN = "clubapp"
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per worker, never answer 500
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    SIGNUP_RATE_LIMIT = "5 per minute;30 per hour"  # per address, web and API together
     PRODUCTION = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -87,7 +89,10 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
         options.setdefault("pool_pre_ping", True)
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        # Every worker and host counts in Redis; short timeouts so that a Redis outage falls back
+        # to per-worker counting at once (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) instead of hanging.
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2, "socket_timeout": 2})
     if config.get("REDIS_URL") and config.get("CACHE_TYPE") == "SimpleCache":
         config["CACHE_TYPE"] = "RedisCache"
         config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])

@@ -147,8 +147,15 @@ def _meeting_objects(president: User, club: Club) -> dict[str, Any]:
         "title": "B weekly", "start_date": "2030-01-03", "start_time": "07:30", "duration_minutes": 90,
         "rrule": "FREQ=WEEKLY;BYDAY=TH"})
     closure = meetings.create_closure(president, club, "2030-08-01", "2030-08-31", "Summer")
-    return {"series_id": series.id, "meeting_id": meetings.occurrence_id(series.id, series.start_date),
-            "closure_id": closure.id}
+    meeting_id = meetings.occurrence_id(series.id, series.start_date)
+    from clubapp.extensions import db
+    from clubapp.models import Visitor
+
+    visitor = Visitor(series_id=series.id, original_date=series.start_date, invited_by_id=president.id,
+                      name="Visitor of B", email="visitor.b@example.fr", token_hash="b" * 64)
+    db.session.add(visitor)
+    db.session.commit()
+    return {"series_id": series.id, "meeting_id": meeting_id, "closure_id": closure.id, "visitor_id": visitor.id}
 
 
 def _referral_objects(giver: User, receiver: User, club: Club) -> dict[str, Any]:
@@ -176,7 +183,7 @@ def build_world(db, actor_role: Role) -> World:  # type: ignore[no-untyped-def]
     club_b = factories.club_with(president=b_president, name="Club B", visibility="private")
     factories.MembershipFactory(club=club_b, role=Role.SECRETARY)
     b_member = factories.MembershipFactory(club=club_b).user
-    invitation, token = membership.invite(b_president, club_b, "invitee@example.fr")
+    invitation, token, _mailed = membership.invite(b_president, club_b, "invitee@example.fr")
     applicant = factories.UserFactory()
     join_request = JoinRequest(club=club_b, user=applicant, category="Fleuriste", message="Hello")
     db.session.add(join_request)

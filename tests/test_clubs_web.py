@@ -91,7 +91,7 @@ def test_expired_invitation_is_refused(app, auth_client, db, user):
 
     club = factories.club_with(president=user)
     with app.test_request_context():
-        invitation, token = membership.invite(user, club, "late@example.fr")
+        invitation, token, _mailed = membership.invite(user, club, "late@example.fr")
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     response = auth_client.get(f"/invitations/{token}")
@@ -231,7 +231,7 @@ def test_invitation_revoked_by_officer(app, auth_client, db, user):
 
     club = factories.club_with(president=user)
     with app.test_request_context():
-        invitation, token = membership.invite(user, club, "x@example.fr")
+        invitation, token, _mailed = membership.invite(user, club, "x@example.fr")
     submit(auth_client, f"/clubs/{club.id}", {}, action=f"/clubs/{club.id}/invitations/{invitation.id}/revoke")
     db.session.expire_all()
     assert db.session.get(Invitation, invitation.id).revoked_at is not None

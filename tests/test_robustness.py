@@ -25,7 +25,7 @@ def test_wrong_invitee_sees_neither_club_nor_form(app, db, user):
 
     club = factories.club_with(president=user, name="Cercle très privé")
     with app.test_request_context():
-        _invitation, token = membership.invite(user, club, "someone.else@example.fr")
+        _invitation, token, _mailed = membership.invite(user, club, "someone.else@example.fr")
     intruder = factories.UserFactory()
     client = app.test_client()
     from tests.conftest import log_in

@@ -9,6 +9,7 @@ from clubapp.api import auth_required, path_id, require_token
 from clubapp.api.schemas import Body, Error, IdField, Out, text
 from clubapp.core.passwords import MAX_LENGTH
 from clubapp.extensions import limiter
+from clubapp.limits import signup_limited
 from clubapp.models import User
 from clubapp.services import accounts, feeds, privacy
 
@@ -94,10 +95,12 @@ def _login_limit() -> str:
 
 @blp.route("/users", methods=["POST"])
 @blp.doc(security=[])
+@signup_limited()
 @blp.arguments(SignupIn)
 @blp.response(201, UserOut)
 @blp.alt_response(409, schema=Error, description="The email is taken")
 @blp.alt_response(422, schema=Error, description="A field is not valid")
+@blp.alt_response(429, schema=Error, description="Too many sign-ups from this address; see Retry-After")
 def sign_up(data: dict):  # type: ignore[no-untyped-def]
     """Create an account."""
     return accounts.sign_up(data["email"], data["password"], data["name"], data.get("timezone"), data.get("locale"))

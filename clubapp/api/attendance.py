@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 
 from clubapp.api import auth_required, require_token
 from clubapp.api.schemas import Body, Error, IdField, Out, text
-from clubapp.models import PALMS, User
+from clubapp.models import PALMS, User, Visitor
 from clubapp.services import attendance, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
 
@@ -68,6 +68,11 @@ class VisitorOut(Out):
     name = fields.String()
     company = fields.String(allow_none=True)
     response = fields.String(allow_none=True)
+
+
+class VisitorSentOut(VisitorOut):
+    email_sent = fields.Boolean(metadata={"description": "False when the email could not be delivered: send it "
+                                                         "again later"})
 
 
 class ReportArgs(Body):
@@ -147,14 +152,34 @@ def list_attendance(user: User, meeting_id: str):  # type: ignore[no-untyped-def
 
 @blp.route("/meetings/<meeting_id>/visitors", methods=["POST"])
 @blp.arguments(VisitorIn)
-@blp.response(201, VisitorOut)
+@blp.response(201, VisitorSentOut)
 @blp.alt_response(422, schema=Error, description="Invalid email or name")
 @auth_required
 def invite_visitor(user: User, data: dict, meeting_id: str):  # type: ignore[no-untyped-def]
     """Invite a visitor: they get an email with an answer link that needs no account."""
-    visitor, _token = visitors.invite(user, meeting_id, data["name"], data["email"], data.get("company"),
-                                      lambda token: url_for("attendance.visit", token=token, _external=True))
-    return visitor
+    visitor, _token, mailed = visitors.invite(user, meeting_id, data["name"], data["email"], data.get("company"),
+                                              _visit_link)
+    return _sent(visitor, mailed)
+
+
+@blp.route("/meetings/<meeting_id>/visitors/<visitor_id>/resend", methods=["POST"])
+@blp.response(200, VisitorSentOut)
+@blp.alt_response(404, schema=Error, description="Not a visitor you invited")
+@blp.alt_response(409, schema=Error, description="The meeting is cancelled or over")
+@auth_required
+def resend_visitor(user: User, meeting_id: str, visitor_id: str):  # type: ignore[no-untyped-def]
+    """Send a visitor's invitation again with a new answer link (the member who invited them)."""
+    visitor, _token, mailed = visitors.resend(user, visitor_id, _visit_link)
+    return _sent(visitor, mailed)
+
+
+def _visit_link(token: str) -> str:
+    return url_for("attendance.visit", token=token, _external=True)
+
+
+def _sent(visitor: Visitor, mailed: bool) -> dict[str, object]:
+    return {"id": visitor.id, "invited_by_id": visitor.invited_by_id, "name": visitor.name,
+            "company": visitor.company, "response": visitor.response, "email_sent": mailed}
 
 
 @blp.route("/clubs/<club_id>/reports/palms", methods=["GET"])

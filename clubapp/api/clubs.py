@@ -68,6 +68,8 @@ class InvitationOut(Out):
     id = IdField()
     token = fields.String()
     url = fields.String()
+    email_sent = fields.Boolean(metadata={"description": "False when the email could not be delivered: pass the "
+                                                         "link yourself or send it again"})
 
 
 class AcceptIn(Body):
@@ -169,11 +171,29 @@ def invite(user: User, data: dict, club_id: str):  # type: ignore[no-untyped-def
     """Invite someone by email; the answer carries the single-use token and link."""
     club, _membership = club_service.get_club(path_id(club_id), user, need="officer")
 
-    def link_for(token: str) -> str:
-        return url_for("clubs.accept", token=token, _external=True)
+    invited = membership_service.invite(user, club, data["email"], data.get("role"), link_for=_invite_link)
+    return _invited(invited)
 
-    invitation, token = membership_service.invite(user, club, data["email"], data.get("role"), link_for=link_for)
-    return {"id": invitation.id, "token": token, "url": link_for(token)}
+
+@blp.route("/clubs/<club_id>/invitations/<invitation_id>/resend", methods=["POST"])
+@blp.response(200, InvitationOut)
+@blp.alt_response(403, schema=Error, description="Officers only (the president for officer invitations)")
+@blp.alt_response(404, schema=Error, description="Unknown invitation, or a club that is not yours")
+@blp.alt_response(409, schema=Error, description="Already accepted or withdrawn")
+@auth_required
+def resend_invitation(user: User, club_id: str, invitation_id: str):  # type: ignore[no-untyped-def]
+    """Send a pending invitation again: a new token and link (the old ones stop working), a new delay."""
+    club, _membership = club_service.get_club(path_id(club_id), user, need="officer")
+    return _invited(membership_service.resend_invitation(user, club, invitation_id, link_for=_invite_link))
+
+
+def _invite_link(token: str) -> str:
+    return url_for("clubs.accept", token=token, _external=True)
+
+
+def _invited(invited: membership_service.Invited) -> dict[str, object]:
+    return {"id": invited.invitation.id, "token": invited.token, "url": _invite_link(invited.token),
+            "email_sent": bool(invited.mailed)}
 
 
 @blp.route("/invitations/<token>/accept", methods=["POST"])

@@ -22,7 +22,7 @@ from clubapp.core.scoring import CODES, counted_absences, rate
 from clubapp.core.text import as_id
 from clubapp.extensions import db
 from clubapp.meetings import display
-from clubapp.models import Club, User
+from clubapp.models import Club, User, Visitor
 from clubapp.models.base import utcnow
 from clubapp.services import attendance, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
@@ -247,17 +247,36 @@ def invite_visitor(meeting_id: str):  # type: ignore[no-untyped-def]
     form = VisitorForm()
     if form.validate_on_submit():
         try:
-            visitor, _token = visitors.invite(_me(), occurrence.id, form.name.data, form.email.data,
-                                              form.company.data, link_for=_visit_link)
+            visitor, _token, mailed = visitors.invite(_me(), occurrence.id, form.name.data, form.email.data,
+                                                      form.company.data, link_for=_visit_link)
         except ServiceError as error:
             form_error(form, error)
         else:
-            flash(_("%(name)s is invited: an email with a link to answer is on its way.", name=visitor.name),
-                  "success")
+            _say_if_mailed(visitor, mailed)
             return redirect(url_for("meetings.show", meeting_id=occurrence.id, _anchor="visitors"))
     status = 422 if request.method == "POST" else 200
     return render_template("attendance/invite_visitor.html", occurrence=occurrence, club=occurrence.series.club,
                            form=form), status
+
+
+def _say_if_mailed(visitor: Visitor, mailed: bool) -> None:
+    """Tell the member the invitation went out, or that it is saved and can be sent again."""
+    if mailed:
+        flash(_("%(name)s is invited: an email with a link to answer is on its way.", name=visitor.name),
+              "success")
+    else:
+        flash(_("%(name)s is invited, but the email could not be sent. Use \u201cSend again\u201d in the "
+                "visitors of the meeting.", name=visitor.name), "warning")
+
+
+@bp.route("/meetings/<meeting_id>/visitors/<int:visitor_id>/resend", methods=["POST"])
+@login_required
+def resend_visitor(meeting_id: str, visitor_id: int):  # type: ignore[no-untyped-def]
+    """Send a visitor's invitation again, with a new link (the member who invited them)."""
+    _checked_post()
+    visitor, _token, mailed = visitors.resend(_me(), visitor_id, link_for=_visit_link)
+    _say_if_mailed(visitor, mailed)
+    return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="visitors"))
 
 
 @bp.route("/visit/<token>", methods=["GET", "POST"])

@@ -11,14 +11,19 @@ from clubapp.auth import bp
 from clubapp.auth.forms import ForgotForm, LoginForm, ResetForm, SignupForm
 from clubapp.auth.session import start_session
 from clubapp.extensions import limiter
+from clubapp.limits import signup_limited
 from clubapp.services import accounts
 from clubapp.services.errors import ServiceError
 from clubapp.web import flash_ended_credentials, form_error
 
 
 def safe_next(target: str | None) -> str:
-    """``target`` if it stays on this site, else the dashboard."""
-    if target:
+    """``target`` if it stays on this site, else the dashboard.
+
+    Control characters are refused: CR or LF cannot go into a Location header, and browsers drop TAB and
+    newlines from URLs, which would turn ``/\t/evil.example`` into ``//evil.example``.
+    """
+    if target and not any(ord(char) < 32 or ord(char) == 127 for char in target):
         joined = urlsplit(urljoin(request.host_url, target))
         if joined.scheme in ("http", "https") and joined.netloc == urlsplit(request.host_url).netloc \
                 and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -31,6 +36,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@signup_limited()
 def signup():  # type: ignore[no-untyped-def]
     """Create an account and sign in."""
     if current_user.is_authenticated:

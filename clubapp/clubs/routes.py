@@ -179,13 +179,33 @@ def invite(club_id: int):  # type: ignore[no-untyped-def]
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            membership_service.invite(_me(), club, form.email.data, form.role.data, link_for=_invite_link)
+            invited = membership_service.invite(_me(), club, form.email.data, form.role.data, link_for=_invite_link)
         except ServiceError as error:
             form_error(form, error)
         else:
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("clubs.show", club_id=club.id))
+            _say_if_mailed(invited)
+            return redirect(url_for("clubs.show", club_id=club.id, _anchor="invitations"))
     return render_template("clubs/invite.html", club=club, form=form, membership=membership)
+
+
+def _say_if_mailed(invited: membership_service.Invited) -> None:
+    """Tell the officer the invitation went out, or that it is saved and can be sent again."""
+    email = invited.invitation.email
+    if invited.mailed:
+        flash(_("Invitation sent to %(email)s.", email=email), "success")
+    else:
+        flash(_("The invitation to %(email)s is saved, but the email could not be sent. Use \u201cSend again\u201d "
+                "in the invitations waiting for an answer.", email=email), "warning")
+
+
+@bp.route("/clubs/<int:club_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@login_required
+def resend_invitation(club_id: int, invitation_id: int):  # type: ignore[no-untyped-def]
+    """Send a pending invitation again, with a new link (officers)."""
+    club, _membership = club_service.get_club(club_id, _me(), need="officer")
+    _checked_post()
+    _say_if_mailed(membership_service.resend_invitation(_me(), club, invitation_id, link_for=_invite_link))
+    return redirect(url_for("clubs.show", club_id=club.id, _anchor="invitations"))
 
 
 @bp.route("/clubs/<int:club_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])

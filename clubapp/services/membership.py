@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -78,9 +78,17 @@ def _add_member(club: Club, user: User, role: Role, category: str | None) -> Mem
 
 # Invitations
 
+class Invited(NamedTuple):
+    """A saved invitation, its secret token (shown once) and whether the email went out (None: not asked)."""
+
+    invitation: Invitation
+    token: str
+    mailed: bool | None
+
+
 def invite(officer: User, club: Club, email: str, role: Any = Role.MEMBER,
-           link_for: Callable[[str], str] | None = None) -> tuple[Invitation, str]:
-    """Invite someone by email; returns the invitation and its secret token (shown once)."""
+           link_for: Callable[[str], str] | None = None) -> Invited:
+    """Invite someone by email; the invitation is saved even when the email cannot be delivered."""
     require_officer(officer, club)
     email = checked_email(email)
     role = _role(role or Role.MEMBER)
@@ -98,11 +106,36 @@ def invite(officer: User, club: Club, email: str, role: Any = Role.MEMBER,
     )
     db.session.add(invitation)
     db.session.commit()
-    if link_for is not None:
-        mail.send(email, _l("%(name)s invites you to %(club)s", name=officer.name, club=club.name),
-                  "invitation", locale=officer.locale, club=club, inviter=officer, url=link_for(token),
-                  days=current_app.config["INVITATION_DAYS"])
-    return invitation, token
+    return Invited(invitation, token, _mail_invitation(officer, invitation, token, link_for))
+
+
+def resend_invitation(officer: User, club: Club, invitation_id: int | str,
+                      link_for: Callable[[str], str] | None = None) -> Invited:
+    """Send a pending invitation again with a fresh token (the old link stops working) and a fresh delay."""
+    require_officer(officer, club)
+    invitation = db.session.get(Invitation, as_id(invitation_id) or -1)
+    if invitation is None or invitation.club_id != club.id:
+        raise NotFound(_l("No such invitation."))
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise Conflict(_l("This invitation is no longer pending."), code="invitation_not_pending")
+    if invitation.role is not Role.MEMBER and not club.membership_of(officer).is_president:  # type: ignore[union-attr]
+        raise Forbidden(_l("Only the president can invite officers."))
+    token = new_token()
+    invitation.token_hash = digest(token)
+    invitation.expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])
+    db.session.commit()
+    return Invited(invitation, token, _mail_invitation(officer, invitation, token, link_for))
+
+
+def _mail_invitation(officer: User, invitation: Invitation, token: str,
+                     link_for: Callable[[str], str] | None) -> bool | None:
+    """Email a committed invitation; False when delivery failed (the officer can send it again)."""
+    if link_for is None:
+        return None
+    club = invitation.club
+    return mail.send(invitation.email, _l("%(name)s invites you to %(club)s", name=officer.name, club=club.name),
+                     "invitation", locale=officer.locale, club=club, inviter=officer, url=link_for(token),
+                     days=current_app.config["INVITATION_DAYS"])
 
 
 def invitation_for(token: str) -> Invitation:

@@ -5,8 +5,6 @@ receiver; officers get counts and amounts only; anyone else gets 404.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -18,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from clubapp.core import csvout
 from clubapp.core.recurrence import local_instant
 from clubapp.core.scoring import PalmsLine, Scorecard, score
 from clubapp.core.text import as_id, clean
@@ -295,19 +294,17 @@ def club_currency(club: Club) -> str:
 def export_csv(officer: User, club: Club, locale: str = "en") -> bytes:
     """Referrals and TYFCB of the club for officers, without any prospect detail."""
     require_officer(officer, club)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if locale == "fr" else ",", lineterminator="\r\n")
-    writer.writerow([str(_l("Date")), str(_l("Giver")), str(_l("Receiver")), str(_l("Kind")),
-                     str(_l("Temperature")), str(_l("Status")), str(_l("TYFCB")), str(_l("Currency"))])
-    for referral in db.session.scalars(sa.select(Referral).where(Referral.club_id == club.id)
-                                       .order_by(Referral.created_at, Referral.id)):
-        writer.writerow([referral.created_at.date().isoformat(),
-                         referral.giver.name if referral.giver else str(_l("Former member")),
-                         referral.receiver.name if referral.receiver else str(_l("Former member")),
-                         str(KIND_LABELS.get(referral.kind, referral.kind)), referral.temperature,
-                         str(STATUS_LABELS.get(referral.status, referral.status)),
-                         f"{referral.amount:.2f}" if referral.amount is not None else "", referral.currency or ""])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    header = [str(_l("Date")), str(_l("Giver")), str(_l("Receiver")), str(_l("Kind")),
+              str(_l("Temperature")), str(_l("Status")), str(_l("TYFCB")), str(_l("Currency"))]
+    rows = ([referral.created_at.date().isoformat(),
+             referral.giver.name if referral.giver else str(_l("Former member")),
+             referral.receiver.name if referral.receiver else str(_l("Former member")),
+             str(KIND_LABELS.get(referral.kind, referral.kind)), referral.temperature,
+             str(STATUS_LABELS.get(referral.status, referral.status)),
+             referral.amount.quantize(Decimal("0.01")) if referral.amount is not None else "", referral.currency or ""]
+            for referral in db.session.scalars(sa.select(Referral).where(Referral.club_id == club.id)
+                                               .order_by(Referral.created_at, Referral.id)))
+    return csvout.write(header, rows, locale)
 
 
 def members_to_refer(user: User) -> list[Membership]:

@@ -1,14 +1,14 @@
 """Attendance reports for officers: PALMS over a period, absence alerts, histories, CSV, chart data."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from clubapp.core import csvout
 from clubapp.core.scoring import CODES, PalmsLine, counted_absences, over_threshold, rate
 from clubapp.extensions import db
 from clubapp.models import AttendanceRecord, Club, Membership, User, Visitor
@@ -114,17 +114,18 @@ def rates_per_meeting(club: Club, first: date, last: date, now: datetime | None 
 
 
 def palms_csv(lines: list[PalmsLine], locale: str = "en") -> bytes:
-    """The report as CSV, UTF-8 with BOM so that Excel opens it right (';' for French Excel)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if locale == "fr" else ",", lineterminator="\r\n")
+    """The report as CSV (see ``core.csvout``: BOM, ';' for French Excel, no formulas)."""
     headers = [str(_l("Member")), *(str(label) for label in code_labels()),
                str(_l("Visitors")), str(_l("One-to-ones")), str(_l("Referrals given")),
                str(_l("Referrals received")), str(_l("TYFCB given"))]
-    writer.writerow(headers)
-    for line in lines:
-        writer.writerow([line.name, *(line.counts[c] for c in CODES), line.visitors, line.one_to_ones,
-                         line.referrals_given, line.referrals_received, f"{line.tyfcb_given_total:.2f}"])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = ([line.name, *(line.counts[c] for c in CODES), line.visitors, line.one_to_ones,
+             line.referrals_given, line.referrals_received, _cents(line.tyfcb_given_total)] for line in lines)
+    return csvout.write(headers, rows, locale)
+
+
+def _cents(amount: float | Decimal) -> Decimal:
+    """An amount as a number with two decimals (a number, so the CSV writer leaves it alone)."""
+    return Decimal(str(amount)).quantize(Decimal("0.01"))
 
 
 def code_labels() -> list[object]:

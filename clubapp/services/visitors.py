@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from clubapp.core.secrets import digest, new_token
+from clubapp.core.text import as_id
 from clubapp.extensions import db
 from clubapp.models import User, Visitor
 from clubapp.models.base import utcnow
@@ -17,8 +18,11 @@ from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def invite(member: User, meeting_id: str, name: str | None, email: str | None, company: str | None,
-           link_for: Callable[[str], str]) -> tuple[Visitor, str]:
-    """Invite a visitor to one occurrence; they get an email with a personal answer link."""
+           link_for: Callable[[str], str]) -> tuple[Visitor, str, bool]:
+    """Invite a visitor to one occurrence; they get an email with a personal answer link.
+
+    Returns the visitor, the answer token and whether the email went out (the visitor is saved either way).
+    """
     occurrence = meetings.get_occurrence(meeting_id, member)
     if not meetings.is_member(member, occurrence.series):
         raise Forbidden(_l("Only the club's members can invite visitors."))
@@ -41,11 +45,32 @@ def invite(member: User, meeting_id: str, name: str | None, email: str | None, c
         db.session.rollback()
         raise Conflict(_l("This visitor is already invited to this meeting."), field="email",
                        code="already_invited") from None
-    mail.send(email, _l("%(name)s invites you to a meeting of %(club)s", name=member.name,
-                        club=occurrence.series.club.name),
-              "visitor", locale=member.locale, visitor=visitor, occurrence=occurrence, inviter=member,
-              url=link_for(token))
-    return visitor, token
+    return visitor, token, _mail_visitor(member, visitor, occurrence, token, link_for)
+
+
+def resend(member: User, visitor_id: int | str, link_for: Callable[[str], str]) -> tuple[Visitor, str, bool]:
+    """Send a visitor's invitation again with a fresh link (the inviter only, before the meeting)."""
+    visitor = db.session.get(Visitor, as_id(visitor_id) or -1)
+    if visitor is None or visitor.invited_by_id != member.id:
+        raise NotFound(_l("No such visitor."))
+    occurrence = meetings.get_occurrence(meetings.occurrence_id(visitor.series_id, visitor.original_date), member)
+    if occurrence.is_cancelled:
+        raise Conflict(_l("This meeting is cancelled."), code="meeting_cancelled")
+    if occurrence.ends_at <= utcnow():
+        raise Conflict(_l("This meeting is over."), code="meeting_past")
+    token = new_token()
+    visitor.token_hash = digest(token)
+    db.session.commit()
+    return visitor, token, _mail_visitor(member, visitor, occurrence, token, link_for)
+
+
+def _mail_visitor(member: User, visitor: Visitor, occurrence: meetings.Occurrence, token: str,
+                  link_for: Callable[[str], str]) -> bool:
+    """Email a committed visitor invitation; False when delivery failed (the inviter can send it again)."""
+    return mail.send(visitor.email, _l("%(name)s invites you to a meeting of %(club)s", name=member.name,
+                                       club=occurrence.series.club.name),
+                     "visitor", locale=member.locale, visitor=visitor, occurrence=occurrence, inviter=member,
+                     url=link_for(token))
 
 
 def visitor_for(token: str) -> tuple[Visitor, meetings.Occurrence]:
