@@ -85,7 +85,8 @@ def seed(out: Path) -> None:
                                               "to": date(today.year + 1, 1, 1).isoformat(), "reason": "Noël"}, auth)
     feed_url = call("GET", "/me", headers=auth)["feed_url"]
     out.write_text(json.dumps({"feed_path": "/" + feed_url.split("/", 3)[3], "edited": edited,
-                               "email": "president@bench.example", "rsvp": seed_answers(app, int(paris))}))
+                               "email": "president@bench.example", "clubs": [paris, lima],
+                               "rsvp": seed_answers(app, int(paris))}))
 
 
 RSVP_MEMBERS, RSVP_CAPACITY = 50, 20

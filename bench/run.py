@@ -30,6 +30,7 @@ VENV = ROOT / ".venv" / "bin"
 WRK_ARGS = ["-t2", "-c16", "-d4s", "--timeout", "5s"]
 ROUNDS = 5  # each kind once per round, in turn: a neighbour's load hits all three alike
 FIRST_BUILD_REPS = 9
+WORST_ROUNDS = 7
 TARGETS = {"304": 0.8, "200": 0.5, "first_build_ms": 20.0}
 
 
@@ -157,6 +158,10 @@ def main() -> None:
             [str(VENV / "python"), str(BENCH / "feedbench.py"), "wsgi", str(seed_file),
              f"http://127.0.0.1:{app_port}/", "5000"], cwd=ROOT, env=env, check=True, capture_output=True,
             text=True, timeout=300).stdout.strip().splitlines()[-1])
+        print("bench: the worst schedule the API accepts, in process ...", flush=True)
+        worst = json.loads(subprocess.run(  # noqa: S603
+            [str(VENV / "python"), str(BENCH / "worst.py"), str(seed_file), str(WORST_ROUNDS)], cwd=ROOT, env=env,
+            check=True, capture_output=True, text=True, timeout=600).stdout.strip().splitlines()[-1])
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
@@ -165,8 +170,29 @@ def main() -> None:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-    write_results(results, ratios, first, in_process, size, facts, (load_before, load_after))
+    write_results(results, ratios, first, in_process, worst, size, facts, (load_before, load_after))
     shutil.rmtree(work, ignore_errors=True)
+
+
+def worst_lines(worst: dict) -> list[str]:
+    """(f): the worst schedule the API accepts against the typical member, with the budgets."""
+    lines = [
+        "",
+        f"(f) The worst schedule the API accepts (bench/worst.py, in process, median of {worst['rounds']}): a club "
+        f"holding its maximum of {worst['series']} series, every one daily from {worst['first_start']} (as far "
+        f"back as a new series may start) to {worst['until']} (the end of the date window); one more series is "
+        f"refused with {worst['refused_status']}. A member of that club against the bench president (3 weekly "
+        "series):",
+        "| page | typical ms | worst ms | worst / typical | budget | |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for page, budget in worst["budget_ms"].items():
+        typical, bad = worst["typical"][page], worst["worst"][page]
+        lines.append(f"| {page} | {typical:.1f} | {bad:.1f} | {bad / typical:.1f} | < {budget} ms | "
+                     f"{verdict(bad, budget, higher=False)} |")
+    lines.append(f"\nThe worst feed is {worst['worst']['feed bytes']} bytes ({worst['typical']['feed bytes']} "
+                 "for the typical member): one master per series, whatever the span.")
+    return lines
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -185,7 +211,7 @@ def verdict(value: float, target: float, higher: bool = True) -> str:
     return "met" if met else "**missed**"
 
 
-def write_results(results: dict, ratio: dict, first: dict, in_process: dict, size: int, facts: dict,
+def write_results(results: dict, ratio: dict, first: dict, in_process: dict, worst: dict, size: int, facts: dict,
                   load: tuple[float, float]) -> None:
     fmt = lambda ms: f"{ms:.1f}"  # noqa: E731
     lines = [
@@ -236,6 +262,7 @@ def write_results(results: dict, ratio: dict, first: dict, in_process: dict, siz
             ("Clubapp, feed answered 304", "feed_304_us"),
             ("Clubapp, feed 200 (cached body)", "feed_200_us"))),
     ]
+    lines += worst_lines(worst)
     errors = [f"{k}: {v['errors']}" for k, v in results.items() if v["errors"]]
     if errors:
         lines += ["", "wrk socket errors: " + "; ".join(errors)]

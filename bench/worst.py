@@ -90,9 +90,7 @@ def main(seed_file: Path, rounds: int) -> None:
             out["feed bytes"] = len(feeds.personal_feed(user, _page_url, "http://127.0.0.1/").build())
         return out
 
-    typical_club = facts.get("paris_club") or call("GET", "/clubs", headers=auth)  # not used for the worst
-    del typical_club
-    typical = measure(facts["email"], str(facts["clubs"][0]) if facts.get("clubs") else "1")
+    typical = measure(facts["email"], str(facts["clubs"][0]))
     worst = measure("worst@bench.example", club)
     print(json.dumps({"typical": typical, "worst": worst, "series": bounds.MAX_SERIES_PER_CLUB,
                       "refused_status": refused, "budget_ms": BUDGET_MS, "rounds": rounds,

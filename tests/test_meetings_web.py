@@ -132,7 +132,7 @@ def test_network_choice_hidden_without_network(auth_client, club):
     ({"duration_minutes": "abc"}, "Not a valid integer value."),
     ({"title": ""}, "This field is required."),
     ({"start_date": "26/11/2026"}, "Not a valid date value."),
-    ({"start_date": "0001-01-01"}, "Choose a date between 1970 and 2200."),
+    ({"start_date": "0001-01-01"}, "Choose a date between Jan 1, 1970 and Dec 31, 2199."),
     ({"kind": "weeks", "interval": "99"}, "Number must be between 1 and 52."),
     ({"end": "count", "count": ""}, "How many meetings in all?"),
     ({"end": "until", "until_date": "2020-01-02"}, "The series cannot end before its first meeting."),

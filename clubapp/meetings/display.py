@@ -166,7 +166,7 @@ def current_version(series: MeetingSeries):  # type: ignore[no-untyped-def]
 def next_occurrence(series: MeetingSeries, now: datetime | None = None) -> meetings.Occurrence | None:
     """The series' next meeting that has not ended, cancelled ones included."""
     now = now or utcnow()
-    for days in (40, 800):  # a near window first: a daily series need not expand two years
+    for days in (3, 40, 800):  # a near window first: a daily series need not expand two years
         upcoming = [o for o in meetings.expand(series, now - timedelta(days=1), now + timedelta(days=days))
                     if o.ends_at > now]
         if upcoming:

@@ -24,6 +24,7 @@ from clubapp.web import form_error
 from clubapp.web import me as _me
 
 SCHEDULE_DAYS = 92  # the club's schedule shows about three months ahead
+SCHEDULE_LIMIT = 200  # ... and at most this many meetings (a club of daily calls fills three months fast)
 AGENDA_DAYS = 92
 
 for _name, _helper in display.TEMPLATE_HELPERS.items():
@@ -44,8 +45,8 @@ def _error(form: FlaskForm, error: ServiceError, renamed: dict[str, str] | None 
 def _schedule(club: Club, membership: Membership | None, closure_form: ClosureForm | None = None,
               status: int = 200):  # type: ignore[no-untyped-def]
     now = utcnow()
-    upcoming = [o for o in meetings.club_meetings(club, now - timedelta(days=1), now + timedelta(days=SCHEDULE_DAYS))
-                if o.ends_at > now]
+    upcoming = meetings.next_meetings(meetings.club_series(club), now - timedelta(days=1),
+                                      now + timedelta(days=SCHEDULE_DAYS), SCHEDULE_LIMIT, now)
     is_officer = membership is not None and membership.is_officer
     if closure_form is None and is_officer:
         closure_form = ClosureForm()

@@ -657,14 +657,28 @@ def upcoming_for(user: User, now: datetime | None = None, days: int = 28, limit:
     club_ids = [m.club_id for m in db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id))]
     series = list(db.session.scalars(sa.select(MeetingSeries).where(MeetingSeries.club_id.in_(club_ids))))
     series += network_sessions_for(user)
+    # Meetings under way still show (until they end): members join late.
+    return next_meetings(series, now - timedelta(hours=12), now + timedelta(days=days), limit, now)
+
+
+def next_meetings(series: list[MeetingSeries], start: datetime, end: datetime, limit: int,
+                  now: datetime | None = None) -> list[Occurrence]:
+    """The first ``limit`` occurrences of ``series`` in [start, end) that end after ``now``, in start order.
+
+    The window widens from a few days to ``end`` only while fewer than ``limit`` are found, so a club
+    with many daily series costs about ``limit`` occurrences, not every day of the horizon.
+    """
     closures = closures_of(sorted({s.club_id for s in series}))
-    out: list[Occurrence] = []
-    for one in series:
-        # Meetings under way still show (until they end): members join late.
-        out.extend(o for o in expand(one, now - timedelta(hours=12), now + timedelta(days=days),
-                                     closures[one.club_id]) if o.ends_at > now)
-    out.sort(key=lambda o: (o.starts_at, o.series_id))
-    return out[:limit]
+    horizon, found = timedelta(days=3), []
+    while True:
+        stop = min(start + horizon, end)
+        found = [o for one in series for o in expand(one, start, stop, closures[one.club_id])
+                 if now is None or o.ends_at > now]
+        if len(found) >= limit or stop >= end:
+            break
+        horizon *= 4
+    found.sort(key=lambda o: (o.starts_at, o.series_id))
+    return found[:limit]
 
 
 def video_visible(user: User | None, occurrence: Occurrence) -> bool:
