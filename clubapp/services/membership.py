@@ -171,6 +171,10 @@ def revoke_invitation(officer: User, club: Club, invitation_id: int) -> None:
 
 # Join requests (public clubs)
 
+def _already_requested() -> Conflict:
+    return Conflict(_l("Your request is already waiting for an officer."), code="already_requested")
+
+
 def request_to_join(user: User, club: Club, category: str | None = None, message: str | None = None) -> JoinRequest:
     """Ask to join a public club."""
     if not club.is_public:
@@ -181,13 +185,19 @@ def request_to_join(user: User, club: Club, category: str | None = None, message
     if _taken(club, category):
         raise _category_taken_error(category or "")
     if pending_request(user, club) is not None:
-        raise Conflict(_l("Your request is already waiting for an officer."), code="already_requested")
+        raise _already_requested()
     message = clean(message)
     if message and len(message) > 1000:
         raise Invalid(_l("At most %(n)d characters.", n=1000), field="message")
     join = JoinRequest(club=club, user=user, category=category, message=message)
     db.session.add(join)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a simultaneous twin (double submit) was stored first: the index refused this one
+        db.session.rollback()
+        if pending_request(user, club) is None:
+            raise
+        raise _already_requested() from None
     return join
 
 
