@@ -19,6 +19,7 @@ from clubapp.services import mail
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from clubapp.services.locking import club_key, exclusive, retrying
 
 
 def _role(value: Any, field: str = "role") -> Role:
@@ -246,12 +247,30 @@ def _presidents(club: Club) -> int:
 
 
 def update_member(actor: User, club: Club, user_id: int | str, changes: dict[str, Any]) -> Membership:
-    """Change a member's role (president only) or category (president, or the member)."""
-    actor_membership = club.membership_of(actor)
-    if actor_membership is None:
-        raise Forbidden(_l("Only the club's members can do this."))
-    _lock(club)
-    membership = _membership(club, user_id)
+    """Change a member's role (president only) or category (president, or the member).
+
+    Runs under the club's lock, which reads roles afresh: two presidents demoting each other at
+    once leave one president, never none.
+    """
+    def work() -> Membership:
+        with exclusive(*club_key(club.id)):
+            actor_membership = club.membership_of(actor)
+            if actor_membership is None:
+                raise Forbidden(_l("Only the club's members can do this."))
+            membership = _membership(club, user_id)
+            _change(club, actor, actor_membership, membership, changes)
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                raise _category_taken_error(str(changes.get("category"))) from None
+        return membership
+
+    return retrying(work)
+
+
+def _change(club: Club, actor: User, actor_membership: Membership, membership: Membership,
+            changes: dict[str, Any]) -> None:
     if "role" in changes and changes["role"] is not None:
         if not actor_membership.is_president:
             raise Forbidden(_l("Only the club's president can change roles."), field="role")
@@ -272,31 +291,31 @@ def update_member(actor: User, club: Club, user_id: int | str, changes: dict[str
         if actor.id != membership.user_id:
             raise Forbidden(_l("Only the member can choose to be listed publicly."), field="public_listing")
         membership.public_listing = bool(changes["public_listing"])
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise _category_taken_error(str(changes.get("category"))) from None
-    return membership
 
 
 def remove_member(actor: User, club: Club, user_id: int | str) -> None:
-    """Remove a member (officers), or leave (the member). The last president cannot go."""
-    actor_membership = club.membership_of(actor)
-    if actor_membership is None:
-        raise Forbidden(_l("Only the club's members can do this."))
-    _lock(club)
-    membership = _membership(club, user_id)
-    leaving = membership.user_id == actor.id
-    if not leaving:
-        if not actor_membership.is_officer:
-            raise Forbidden(_l("Only the club's officers can remove a member."))
-        if membership.role.is_officer and not actor_membership.is_president:
-            raise Forbidden(_l("Only the president can remove an officer."))
-    if membership.role is Role.PRESIDENT and _presidents(club) <= 1:
-        raise Conflict(_l("A club always needs a president: name another one first."), code="last_president")
-    db.session.delete(membership)
-    db.session.commit()
+    """Remove a member (officers), or leave (the member). The last president cannot go.
+
+    Under the club's lock, which reads roles afresh: two presidents leaving at once leave one.
+    """
+    def work() -> None:
+        with exclusive(*club_key(club.id)):
+            actor_membership = club.membership_of(actor)
+            if actor_membership is None:
+                raise Forbidden(_l("Only the club's members can do this."))
+            membership = _membership(club, user_id)
+            if membership.user_id != actor.id:
+                if not actor_membership.is_officer:
+                    raise Forbidden(_l("Only the club's officers can remove a member."))
+                if membership.role.is_officer and not actor_membership.is_president:
+                    raise Forbidden(_l("Only the president can remove an officer."))
+            if membership.role is Role.PRESIDENT and _presidents(club) <= 1:
+                raise Conflict(_l("A club always needs a president: name another one first."),
+                               code="last_president")
+            db.session.delete(membership)
+            db.session.commit()
+
+    retrying(work)
 
 
 # Directory and public listing

@@ -23,6 +23,7 @@ from clubapp.models import (
     Visitor,
 )
 from clubapp.services.errors import Conflict, Invalid
+from clubapp.services.locking import club_key, exclusive_all, retrying
 
 
 def export(user: User) -> dict[str, Any]:
@@ -79,9 +80,34 @@ def export(user: User) -> dict[str, Any]:
 
 
 def delete_account(user: User, password: str | None) -> None:
-    """Erase ``user`` after checking the password; a sole president must hand over first."""
+    """Erase ``user`` after checking the password; a sole president must hand over first.
+
+    Holds the lock of every club of the user (ascending ids, as everyone takes them), so a
+    co-president leaving or erasing at the same moment cannot leave a club without a president.
+    """
     if not passwords.verify_password(user.password_hash, password or ""):
         raise Invalid(_l("The password is wrong."), field="password")
+
+    user_id = user.id
+
+    def clubs_of() -> set[int]:
+        return set(db.session.scalars(sa.select(Membership.club_id).where(Membership.user_id == user_id)))
+
+    def work() -> None:
+        locked = clubs_of()
+        while True:
+            with exclusive_all(club_key(club_id) for club_id in locked):
+                clubs = clubs_of()
+                if clubs <= locked:
+                    if db.session.get(User, user_id) is not None:  # not erased by a double submit meanwhile
+                        _erase(user)
+                    return
+            locked |= clubs  # the user joined a club meanwhile: lock it too, in order, and look again
+
+    retrying(work)
+
+
+def _erase(user: User) -> None:
     for membership in list(db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id))):
         if membership.role is not Role.PRESIDENT:
             continue
