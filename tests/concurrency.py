@@ -27,9 +27,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def gunicorn(database_url: str, tmp_path: Path) -> Iterator[int]:
-    """The real app under gunicorn, 4 sync workers, on the test database; yields its port."""
+@pytest.fixture(scope="module")
+def gunicorn(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The real app under gunicorn, 4 sync workers, on the test database; yields its port.
+
+    One server per test module (starting one takes seconds); the database is emptied between tests.
+    """
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
     env = {**os.environ, "CLUBAPP_SQLALCHEMY_DATABASE_URI": database_url, "CLUBAPP_SECRET_KEY": "concurrency",
            "CLUBAPP_RATELIMIT_ENABLED": "false", "CLUBAPP_SERVER_NAME": f"127.0.0.1:{port}"}
