@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.extensions import db
 from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, Role, User
 from clubapp.models.base import utcnow
-from clubapp.services import mail
+from clubapp.services import mail, rsvp
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -293,10 +293,11 @@ def _change(club: Club, actor: User, actor_membership: Membership, membership: M
         membership.public_listing = bool(changes["public_listing"])
 
 
-def remove_member(actor: User, club: Club, user_id: int | str) -> None:
+def remove_member(actor: User, club: Club, user_id: int | str, now: datetime | None = None) -> None:
     """Remove a member (officers), or leave (the member). The last president cannot go.
 
-    Under the club's lock, which reads roles afresh: two presidents leaving at once leave one.
+    Under the club's lock; the member's answers to coming meetings they may no longer attend go,
+    and each seat they held goes at once to the first waitlisted member.
     """
     def work() -> None:
         with exclusive(*club_key(club.id)):
@@ -312,7 +313,9 @@ def remove_member(actor: User, club: Club, user_id: int | str) -> None:
             if membership.role is Role.PRESIDENT and _presidents(club) <= 1:
                 raise Conflict(_l("A club always needs a president: name another one first."),
                                code="last_president")
+            member = membership.user
             db.session.delete(membership)
+            rsvp.release(member, now)
             db.session.commit()
 
     retrying(work)

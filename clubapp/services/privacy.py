@@ -1,6 +1,7 @@
 """GDPR: export everything about a user, erase an account."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from clubapp.models import (
     User,
     Visitor,
 )
+from clubapp.services import rsvp
 from clubapp.services.errors import Conflict, Invalid
 from clubapp.services.locking import club_key, exclusive_all, retrying
 
@@ -79,11 +81,12 @@ def export(user: User) -> dict[str, Any]:
             "answers": answers, "attendance": attendance}
 
 
-def delete_account(user: User, password: str | None) -> None:
+def delete_account(user: User, password: str | None, now: datetime | None = None) -> None:
     """Erase ``user`` after checking the password; a sole president must hand over first.
 
     Holds the lock of every club of the user (ascending ids, as everyone takes them), so a
-    co-president leaving or erasing at the same moment cannot leave a club without a president.
+    co-president leaving or erasing at the same moment cannot leave a club without a president;
+    each seat the user held at a coming meeting goes at once to the first waitlisted member.
     """
     if not passwords.verify_password(user.password_hash, password or ""):
         raise Invalid(_l("The password is wrong."), field="password")
@@ -100,14 +103,14 @@ def delete_account(user: User, password: str | None) -> None:
                 clubs = clubs_of()
                 if clubs <= locked:
                     if db.session.get(User, user_id) is not None:  # not erased by a double submit meanwhile
-                        _erase(user)
+                        _erase(user, now)
                     return
             locked |= clubs  # the user joined a club meanwhile: lock it too, in order, and look again
 
     retrying(work)
 
 
-def _erase(user: User) -> None:
+def _erase(user: User, now: datetime | None) -> None:
     for membership in list(db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id))):
         if membership.role is not Role.PRESIDENT:
             continue
@@ -120,6 +123,7 @@ def _erase(user: User) -> None:
                               club=membership.club.name), code="last_president")
         if not others:  # a club of one disappears with its only member
             db.session.delete(db.session.get(Club, membership.club_id))
+    rsvp.release(user, now, everywhere=True)
     db.session.execute(sa.delete(Invitation).where(Invitation.email == user.email, Invitation.accepted_at.is_(None)))
     # Referrals stay for the other member, anonymised (the foreign keys are SET NULL); notes the
     # user wrote about a one-to-one go with them.
