@@ -40,10 +40,10 @@ def test_erasure_leaves_no_email_name_or_orphan_prospect_behind(app, client, db,
     other = factories.club_with(president=user, visibility="public")
     factories.MembershipFactory(club=club, user=partner)
     # He joined through an invitation (used), another one is still pending, and one was withdrawn.
-    invited, token = membership.invite(user, club, EMAIL)
+    invited, token, _mailed = membership.invite(user, club, EMAIL)
     membership.accept_invitation(zephyrin, token)
     membership.invite(user, other, EMAIL)
-    withdrawn, _token = membership.invite(user, factories.club_with(president=user), EMAIL)
+    withdrawn, _token, _mailed = membership.invite(user, factories.club_with(president=user), EMAIL)
     membership.revoke_invitation(user, withdrawn.club, withdrawn.id)
     # Referrals both ways with a partner who erases their account first, and one with a member who stays.
     both_gone = referrals.give(zephyrin, {"club_id": club.id, "to_user_id": partner.id, "temperature": 4,
@@ -85,7 +85,7 @@ def test_erasure_leaves_no_email_name_or_orphan_prospect_behind(app, client, db,
 def test_erasure_through_the_api_also_clears_used_invitations(client, db, user):
     club = factories.club_with(president=user)
     invitee = factories.UserFactory(email=EMAIL, name=NAME)
-    _invitation, token = membership.invite(user, club, EMAIL)
+    _invitation, token, _mailed = membership.invite(user, club, EMAIL)
     membership.accept_invitation(invitee, token)
     response = client.delete("/api/v1/me", headers=bearer(invitee), json={"password": TEST_PASSWORD})
     assert response.status_code == 204

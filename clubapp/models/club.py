@@ -151,6 +151,11 @@ class JoinRequest(db.Model):
     """A request to join a public club, approved or refused by an officer."""
 
     __tablename__ = "join_requests"
+    __table_args__ = (
+        # One waiting request per user and club, whatever the timing of a double submit.
+        sa.Index("uq_join_requests_pending", "club_id", "user_id", unique=True,
+                 sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     club_id: Mapped[int] = mapped_column(sa.ForeignKey("clubs.id", ondelete="CASCADE"), index=True)

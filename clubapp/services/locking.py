@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
@@ -38,17 +38,46 @@ def install() -> None:
         sa.event.listen(sa.engine.Engine, "begin", on_begin)
 
 
+# Keys are (first, second) pairs of 32-bit integers. Occurrences use (series id, YYYYMMDD); a club
+# uses (CLUB, club id), which sorts first: whoever holds several keys takes them in ascending order
+# (clubs, then occurrences), so two use cases never wait for each other in a cycle.
+CLUB = -1
+
+
+def club_key(club_id: int) -> tuple[int, int]:
+    """The key that serialises membership changes of one club (roles, leaving, removal, erasure)."""
+    return CLUB, club_id
+
+
+def also(first: int, second: int = 0) -> None:
+    """Inside ``exclusive()``, serialise on one more key too (respect the ascending order of keys).
+
+    SQLite needs nothing more: BEGIN IMMEDIATE already serialises every writer.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": first, "b": second})
+
+
 @contextmanager
 def exclusive(first: int, second: int = 0) -> Iterator[None]:
     """Run the enclosed reads and writes as one serialised transaction for the key (first, second)."""
+    with exclusive_all([(first, second)]):
+        yield
+
+
+@contextmanager
+def exclusive_all(keys: Iterable[tuple[int, int]]) -> Iterator[None]:
+    """``exclusive()`` for several keys, taken in ascending order; a failure inside writes nothing."""
     db.session.commit()  # end the request's read transaction: the next one starts with the lock
     token = _immediate.set(True)
     try:
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": first, "b": second})
-        else:
-            db.session.execute(sa.text("SELECT 1"))  # opens the transaction: BEGIN IMMEDIATE
+        db.session.execute(sa.text("SELECT 1"))  # opens the transaction (SQLite: BEGIN IMMEDIATE)
+        for key in sorted(set(keys)):
+            also(*key)
         yield
+    except Exception:
+        db.session.rollback()
+        raise
     finally:
         _immediate.reset(token)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -16,10 +16,11 @@ from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.extensions import db
 from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, Role, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks, mail, privacy
+from clubapp.services import checks, mail, privacy, rsvp
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from clubapp.services.locking import club_key, exclusive, retrying
 
 
 def _role(value: Any, field: str = "role") -> Role:
@@ -200,6 +201,10 @@ def revoke_invitation(officer: User, club: Club, invitation_id: int) -> None:
 
 # Join requests (public clubs)
 
+def _already_requested() -> Conflict:
+    return Conflict(_l("Your request is already waiting for an officer."), code="already_requested")
+
+
 def request_to_join(user: User, club: Club, category: str | None = None, message: str | None = None) -> JoinRequest:
     """Ask to join a public club."""
     if not club.is_public:
@@ -210,13 +215,19 @@ def request_to_join(user: User, club: Club, category: str | None = None, message
     if _taken(club, category):
         raise _category_taken_error(category or "")
     if pending_request(user, club) is not None:
-        raise Conflict(_l("Your request is already waiting for an officer."), code="already_requested")
+        raise _already_requested()
     message = clean(message)
     if message and len(message) > 1000:
         raise Invalid(_l("At most %(n)d characters.", n=1000), field="message")
     join = JoinRequest(club=club, user=user, category=category, message=message)
     db.session.add(join)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a simultaneous twin (double submit) was stored first: the index refused this one
+        db.session.rollback()
+        if pending_request(user, club) is None:
+            raise
+        raise _already_requested() from None
     return join
 
 
@@ -265,12 +276,30 @@ def _presidents(club: Club) -> int:
 
 
 def update_member(actor: User, club: Club, user_id: int | str, changes: dict[str, Any]) -> Membership:
-    """Change a member's role (president only) or category (president, or the member)."""
-    actor_membership = club.membership_of(actor)
-    if actor_membership is None:
-        raise Forbidden(_l("Only the club's members can do this."))
-    _lock(club)
-    membership = _membership(club, user_id)
+    """Change a member's role (president only) or category (president, or the member).
+
+    Runs under the club's lock, which reads roles afresh: two presidents demoting each other at
+    once leave one president, never none.
+    """
+    def work() -> Membership:
+        with exclusive(*club_key(club.id)):
+            actor_membership = club.membership_of(actor)
+            if actor_membership is None:
+                raise Forbidden(_l("Only the club's members can do this."))
+            membership = _membership(club, user_id)
+            _change(club, actor, actor_membership, membership, changes)
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                raise _category_taken_error(str(changes.get("category"))) from None
+        return membership
+
+    return retrying(work)
+
+
+def _change(club: Club, actor: User, actor_membership: Membership, membership: Membership,
+            changes: dict[str, Any]) -> None:
     if "role" in changes and changes["role"] is not None:
         if not actor_membership.is_president:
             raise Forbidden(_l("Only the club's president can change roles."), field="role")
@@ -291,31 +320,34 @@ def update_member(actor: User, club: Club, user_id: int | str, changes: dict[str
         if actor.id != membership.user_id:
             raise Forbidden(_l("Only the member can choose to be listed publicly."), field="public_listing")
         membership.public_listing = bool(changes["public_listing"])
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise _category_taken_error(str(changes.get("category"))) from None
-    return membership
 
 
-def remove_member(actor: User, club: Club, user_id: int | str) -> None:
-    """Remove a member (officers), or leave (the member). The last president cannot go."""
-    actor_membership = club.membership_of(actor)
-    if actor_membership is None:
-        raise Forbidden(_l("Only the club's members can do this."))
-    _lock(club)
-    membership = _membership(club, user_id)
-    leaving = membership.user_id == actor.id
-    if not leaving:
-        if not actor_membership.is_officer:
-            raise Forbidden(_l("Only the club's officers can remove a member."))
-        if membership.role.is_officer and not actor_membership.is_president:
-            raise Forbidden(_l("Only the president can remove an officer."))
-    if membership.role is Role.PRESIDENT and _presidents(club) <= 1:
-        raise Conflict(_l("A club always needs a president: name another one first."), code="last_president")
-    db.session.delete(membership)
-    db.session.commit()
+def remove_member(actor: User, club: Club, user_id: int | str, now: datetime | None = None) -> None:
+    """Remove a member (officers), or leave (the member). The last president cannot go.
+
+    Under the club's lock; the member's answers to coming meetings they may no longer attend go,
+    and each seat they held goes at once to the first waitlisted member.
+    """
+    def work() -> None:
+        with exclusive(*club_key(club.id)):
+            actor_membership = club.membership_of(actor)
+            if actor_membership is None:
+                raise Forbidden(_l("Only the club's members can do this."))
+            membership = _membership(club, user_id)
+            if membership.user_id != actor.id:
+                if not actor_membership.is_officer:
+                    raise Forbidden(_l("Only the club's officers can remove a member."))
+                if membership.role.is_officer and not actor_membership.is_president:
+                    raise Forbidden(_l("Only the president can remove an officer."))
+            if membership.role is Role.PRESIDENT and _presidents(club) <= 1:
+                raise Conflict(_l("A club always needs a president: name another one first."),
+                               code="last_president")
+            member = membership.user
+            db.session.delete(membership)
+            rsvp.release(member, now)
+            db.session.commit()
+
+    retrying(work)
 
 
 # Directory and public listing

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +25,9 @@ from clubapp.models import (
     User,
     Visitor,
 )
+from clubapp.services import rsvp
 from clubapp.services.errors import Conflict, Invalid
+from clubapp.services.locking import club_key, exclusive_all, retrying
 
 # Contact details (email, phone): the one rule every page, API answer and export about others uses.
 
@@ -134,10 +137,36 @@ def export(user: User) -> dict[str, Any]:
             "answers": answers, "attendance": attendance}
 
 
-def delete_account(user: User, password: str | None) -> None:
-    """Erase ``user`` after checking the password; a sole president must hand over first."""
+def delete_account(user: User, password: str | None, now: datetime | None = None) -> None:
+    """Erase ``user`` after checking the password; a sole president must hand over first.
+
+    Holds the lock of every club of the user (ascending ids, as everyone takes them), so a
+    co-president leaving or erasing at the same moment cannot leave a club without a president;
+    each seat the user held at a coming meeting goes at once to the first waitlisted member.
+    """
     if not passwords.verify_password(user.password_hash, password or ""):
         raise Invalid(_l("The password is wrong."), field="password")
+
+    user_id = user.id
+
+    def clubs_of() -> set[int]:
+        return set(db.session.scalars(sa.select(Membership.club_id).where(Membership.user_id == user_id)))
+
+    def work() -> None:
+        locked = clubs_of()
+        while True:
+            with exclusive_all(club_key(club_id) for club_id in locked):
+                clubs = clubs_of()
+                if clubs <= locked:
+                    if db.session.get(User, user_id) is not None:  # not erased by a double submit meanwhile
+                        _erase(user, now)
+                    return
+            locked |= clubs  # the user joined a club meanwhile: lock it too, in order, and look again
+
+    retrying(work)
+
+
+def _erase(user: User, now: datetime | None) -> None:
     for membership in list(db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id))):
         if membership.role is not Role.PRESIDENT:
             continue
@@ -150,6 +179,7 @@ def delete_account(user: User, password: str | None) -> None:
                               club=membership.club.name), code="last_president")
         if not others:  # a club of one disappears with its only member
             db.session.delete(db.session.get(Club, membership.club_id))
+    rsvp.release(user, now, everywhere=True)
     _erase_traces(user)
     db.session.delete(user)
     db.session.commit()

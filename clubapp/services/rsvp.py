@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 
 from clubapp.core.text import clean
 from clubapp.extensions import db
-from clubapp.models import Rsvp, User
+from clubapp.models import OccurrenceOverride, Rsvp, User
 from clubapp.models.base import utcnow
 from clubapp.services import checks, meetings
-from clubapp.services.errors import Conflict, Forbidden, Invalid
-from clubapp.services.locking import exclusive, retrying
+from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from clubapp.services.locking import also, exclusive, retrying
 
 RESPONSES = {"yes": "confirmed", "no": "declined", "maybe": "tentative"}
 
@@ -160,6 +160,46 @@ def promote_after_capacity_change(series_id: int, now: datetime | None = None) -
         with exclusive(series_id, int(day.strftime("%Y%m%d"))):
             _promote(occurrence, moment)
             db.session.commit()
+
+
+def release(user: User, now: datetime | None = None, everywhere: bool = False) -> None:
+    """Delete the user's answers to coming meetings they may no longer answer (every one when ``everywhere``).
+
+    For a member who leaves, is removed or erases their account: each confirmed seat they held
+    goes at once to the first waitlisted member, as for a withdrawal; answers to past meetings stay.
+    Call it inside the club's ``exclusive()`` block, after the membership is gone: it also takes
+    the lock of each occurrence it changes, in ascending order, and flushes without committing.
+    """
+    moment = now or utcnow()
+    db.session.flush()  # can_see() must read the membership as it now is
+    # Skip the long past cheaply: an occurrence lasts at most a day, unless it was moved later.
+    recent = Rsvp.original_date >= (moment - timedelta(days=2)).date()
+    moved = sa.exists().where(OccurrenceOverride.series_id == Rsvp.series_id,
+                              OccurrenceOverride.original_date == Rsvp.original_date,
+                              OccurrenceOverride.ends_at > moment)
+    coming = []
+    for series_id, day in db.session.execute(sa.select(Rsvp.series_id, Rsvp.original_date).where(
+            Rsvp.user_id == user.id, sa.or_(recent, moved)).distinct()).all():
+        try:
+            occurrence = meetings.get_occurrence(meetings.occurrence_id(series_id, day), None, need="system")
+        except NotFound:  # no longer a meeting (series shortened): nobody sees that answer
+            continue
+        if occurrence.ends_at > moment and (everywhere or not meetings.can_see(user, occurrence.series)):
+            coming.append(occurrence)
+    coming.sort(key=_key)
+    for occurrence in coming:
+        also(*_key(occurrence))
+    for occurrence in coming:
+        rsvp = db.session.scalar(sa.select(Rsvp).where(*_where(occurrence), Rsvp.user_id == user.id))
+        if rsvp is None:
+            continue
+        freed = rsvp.status == "confirmed"
+        db.session.delete(rsvp)
+        db.session.flush()
+        if freed and not occurrence.is_cancelled:
+            _promote(occurrence, moment)
+    if coming and not everywhere:
+        user.answers_changed_at = moment
 
 
 def answer_of(user: User, occurrence: meetings.Occurrence) -> Answer | None:
