@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench translations install install-dev clean
+.PHONY: run test test-clock lint bench translations install install-dev clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The non-browser suite at instants hard for calendars (DST nights, 29 February, New Year), under libfaketime.
+test-clock: $(VENV)/.dev node_modules/.installed
+	bash tests/clock/run.sh
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check clubapp tests
