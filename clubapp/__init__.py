@@ -23,6 +23,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     config_module.finalise(app.config, app.instance_path)
 
+    from clubapp import logs
+
+    logs.install(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

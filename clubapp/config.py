@@ -49,6 +49,8 @@ class Defaults:
     VIDEO_BASE_URL = "https://meet.jit.si"
     PREFERRED_URL_SCHEME = "http"
     PROXY_FIX = False
+    LOG_JSON = False  # CLUBAPP_LOG_JSON=true: one JSON object per log line
+    LOG_LEVEL = "INFO"
     # flask-smorest
     API_TITLE = "Clubapp API"
     API_VERSION = "v1"
