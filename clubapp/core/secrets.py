@@ -6,7 +6,6 @@ SHA-256 digest is stored, so a database leak gives no usable token.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 
@@ -18,8 +17,3 @@ def new_token(prefix: str = "") -> str:
 def digest(token: str) -> str:
     """The hex SHA-256 digest under which a token is stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def same(a: str, b: str) -> bool:
-    """Constant-time comparison."""
-    return hmac.compare_digest(a.encode(), b.encode())

@@ -158,11 +158,6 @@ def ending(series: MeetingSeries) -> str | None:
     return None
 
 
-def current_version(series: MeetingSeries):  # type: ignore[no-untyped-def]
-    """The version in effect today in the series' zone."""
-    return meetings.version_on(series, meetings.today(series))
-
-
 def next_occurrence(series: MeetingSeries, now: datetime | None = None) -> meetings.Occurrence | None:
     """The series' next meeting that has not ended, cancelled ones included."""
     now = now or utcnow()

@@ -91,13 +91,6 @@ def _has_feed_digest(value: str | sa.BindParameter[str]) -> sa.ColumnElement[boo
     return sa.or_(User.feed_token_hash == value, User.feed_previous_hash == value)
 
 
-def user_for_feed_token(token: str) -> User | None:
-    """The owner of a feed token, or None."""
-    if not token or len(token) > 128:
-        return None
-    return db.session.scalar(sa.select(User).where(_has_feed_digest(digest(token))))
-
-
 # Series -> iCalendar events
 
 def _uid(series: MeetingSeries, index: int, effective: date) -> str:
