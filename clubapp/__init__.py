@@ -133,21 +133,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     """Security headers on every response."""
 
-    @app.template_filter("datetime_in")
-    def datetime_in(value: Any, zone: str, format: str = "full") -> str:  # noqa: A002
-        """An instant shown in a given IANA zone, in the page's language."""
-        from zoneinfo import ZoneInfo
+    from clubapp import templating
 
-        from babel.dates import format_datetime
-        from flask_babel import get_locale
-
-        return format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale() or "en")
-
-    @app.context_processor
-    def template_helpers() -> dict[str, Any]:
-        from flask_babel import get_locale
-
-        return {"current_locale": lambda: str(get_locale() or "en")}
+    templating.register(app)
 
     @app.before_request
     def refuse_nul_characters() -> None:

@@ -1,7 +1,9 @@
 """Helpers for the web blueprints."""
 from __future__ import annotations
 
-from flask import abort, flash
+from urllib.parse import urljoin, urlsplit
+
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -37,3 +39,17 @@ def flash_ended_credentials(revoked_tokens: bool, new_feed: bool) -> None:
     if new_feed:
         flash(_("Your calendar feed has a new address. Subscribe again with it: the old one no longer works."),
               "info")
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it stays on this site, else the dashboard.
+
+    Control characters are refused: CR or LF cannot go into a Location header, and browsers drop TAB and
+    newlines from URLs, which would turn ``/\t/evil.example`` into ``//evil.example``.
+    """
+    if target and not any(ord(char) < 32 or ord(char) == 127 for char in target):
+        joined = urlsplit(urljoin(request.host_url, target))
+        if joined.scheme in ("http", "https") and joined.netloc == urlsplit(request.host_url).netloc \
+                and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+            return target
+    return url_for("main.dashboard")

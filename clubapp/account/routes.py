@@ -137,6 +137,3 @@ def delete():  # type: ignore[no-untyped-def]
     return redirect(url_for("account.settings") + "#delete")
 
 
-@bp.app_context_processor
-def inject_request_path() -> dict[str, str]:
-    return {"request_path": request.path}

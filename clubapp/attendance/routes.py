@@ -13,10 +13,9 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from clubapp.attendance import bp, panels
+from clubapp.attendance import bp
 from clubapp.attendance.forms import AnswerForm, MarkForm, PeriodForm, VisitorForm
 from clubapp.attendance.panels import code_names
-from clubapp.auth.routes import safe_next
 from clubapp.core import charts
 from clubapp.core.scoring import CODES, counted_absences, rate
 from clubapp.core.text import as_id
@@ -28,13 +27,8 @@ from clubapp.services import attendance, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
 from clubapp.services.errors import Conflict, Invalid, NotFound, ServiceError
 from clubapp.web import checked_post as _checked_post
-from clubapp.web import form_error
+from clubapp.web import form_error, safe_next
 from clubapp.web import me as _me
-
-for _name, _helper in panels.TEMPLATE_HELPERS.items():
-    bp.add_app_template_global(_helper, _name)
-
-
 
 
 def _first_error(form: FlaskForm) -> str:

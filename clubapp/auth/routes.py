@@ -1,8 +1,6 @@
 """Auth views: thin wrappers around services.accounts."""
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
@@ -14,21 +12,7 @@ from clubapp.extensions import limiter
 from clubapp.limits import signup_limited
 from clubapp.services import accounts
 from clubapp.services.errors import ServiceError
-from clubapp.web import flash_ended_credentials, form_error
-
-
-def safe_next(target: str | None) -> str:
-    """``target`` if it stays on this site, else the dashboard.
-
-    Control characters are refused: CR or LF cannot go into a Location header, and browsers drop TAB and
-    newlines from URLs, which would turn ``/\t/evil.example`` into ``//evil.example``.
-    """
-    if target and not any(ord(char) < 32 or ord(char) == 127 for char in target):
-        joined = urlsplit(urljoin(request.host_url, target))
-        if joined.scheme in ("http", "https") and joined.netloc == urlsplit(request.host_url).netloc \
-                and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-            return target
-    return url_for("main.dashboard")
+from clubapp.web import flash_ended_credentials, form_error, safe_next
 
 
 def _login_limit() -> str:

@@ -5,12 +5,12 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from clubapp.auth.routes import safe_next
 from clubapp.main import bp
 from clubapp.services import clubs as club_service
 from clubapp.services import meetings as meeting_service
 from clubapp.services import membership as membership_service
 from clubapp.services import rsvp
+from clubapp.web import safe_next
 
 
 @bp.route("/")

@@ -27,8 +27,6 @@ SCHEDULE_DAYS = 92  # the club's schedule shows about three months ahead
 SCHEDULE_LIMIT = 200  # ... and at most this many meetings (a club of daily calls fills three months fast)
 AGENDA_DAYS = 92
 
-for _name, _helper in display.TEMPLATE_HELPERS.items():
-    bp.add_app_template_global(_helper, _name)
 
 
 

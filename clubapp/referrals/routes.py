@@ -22,12 +22,6 @@ from clubapp.web import form_error
 from clubapp.web import me as _me
 
 
-@bp.context_processor
-def helpers() -> dict:
-    return dict(display.TEMPLATE_HELPERS)
-
-
-
 def _error(form: FlaskForm, error: ServiceError, renamed: dict[str, str] | None = None) -> None:
     """The service's error beside the form field it names (service and form may name it differently)."""
     if renamed and error.field in renamed:
