@@ -45,14 +45,13 @@ class FeedFastPath:
         return self.wsgi_app(environ, start_response)
 
     def _answer(self, environ: dict[str, Any], start_response: StartResponse, token: str) -> list[bytes] | None:
-        from clubapp.feeds.routes import answer
         from clubapp.services import feeds
 
         engine, cache, security = self._bound()
-        feed = feeds.personal_feed_for_token(token, _no_page_url, url_root(environ), engine=engine)
+        feed = feeds.personal_feed_for_token(token, _no_page_url, feeds.url_root(environ), engine=engine)
         if feed is None:
             return None
-        status, headers = answer(feed, environ.get("HTTP_IF_NONE_MATCH"),
+        status, headers = feeds.answer(feed, environ.get("HTTP_IF_NONE_MATCH"),
                                  parse_date(environ.get("HTTP_IF_MODIFIED_SINCE")), "clubapp.ics")
         body = b""
         if status == 200:
@@ -66,12 +65,6 @@ class FeedFastPath:
             headers["Content-Length"] = str(len(body))
         start_response("304 NOT MODIFIED" if status == 304 else "200 OK", list(headers.items()))
         return [] if status == 304 or environ["REQUEST_METHOD"] == "HEAD" else [body]
-
-
-def url_root(environ: dict[str, Any]) -> str:
-    """The site's root URL as the feed's links and ETag use it (the same from Flask and from here)."""
-    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
-    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}/"
 
 
 def _no_page_url(meeting_id: str) -> str:  # pragma: no cover - only used to build a body, never here

@@ -1,14 +1,10 @@
 """Feed views: personal feed, public club feed, one meeting as .ics."""
 from __future__ import annotations
 
-from datetime import datetime
-from email.utils import format_datetime
-
 from flask import Response, abort, g, request, url_for
 from flask_login import current_user, login_required
 
 from clubapp.feeds import bp
-from clubapp.feeds.fastpath import url_root
 from clubapp.services import feeds, meetings
 from clubapp.services.errors import NotFound
 
@@ -17,30 +13,9 @@ def _page_url(meeting_id: str) -> str:
     return url_for("meetings.show", meeting_id=meeting_id, _external=True)
 
 
-def answer(feed: feeds.Feed, if_none_match: str | None, if_modified_since: datetime | None,
-           filename: str) -> tuple[int, dict[str, str]]:
-    """Status and headers for a feed request: 304 when the client already has this version, else 200."""
-    etag = f'"{feed.etag}"'
-    last_modified = feed.last_modified.replace(microsecond=0)
-    headers = {
-        "ETag": etag,
-        "Last-Modified": format_datetime(last_modified, usegmt=True),
-        "Cache-Control": "private, max-age=0, must-revalidate",
-        "Content-Disposition": f'inline; filename="{filename}"',
-        "Content-Type": "text/calendar; charset=utf-8",
-    }
-    if if_none_match is not None:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        if etag in tags or "*" in tags:
-            return 304, headers
-    elif if_modified_since is not None and last_modified <= if_modified_since:
-        return 304, headers
-    return 200, headers
-
-
 def serve(feed: feeds.Feed, filename: str) -> Response:
     """The feed with its validators, or 304."""
-    status, headers = answer(feed, request.headers.get("If-None-Match"), request.if_modified_since, filename)
+    status, headers = feeds.answer(feed, request.headers.get("If-None-Match"), request.if_modified_since, filename)
     if status == 304:
         del headers["Content-Type"]
         return Response(status=304, headers=headers)
@@ -50,7 +25,7 @@ def serve(feed: feeds.Feed, filename: str) -> Response:
 @bp.route("/feeds/<token>.ics")
 def personal(token: str):  # type: ignore[no-untyped-def]
     """My personal feed: every meeting of every club I belong to."""
-    feed = feeds.personal_feed_for_token(token, _page_url, url_root(request.environ))
+    feed = feeds.personal_feed_for_token(token, _page_url, feeds.url_root(request.environ))
     if feed is None:
         abort(404)
     g.feed_request = True

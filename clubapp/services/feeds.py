@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from email.utils import format_datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -423,3 +424,32 @@ def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with
         created=series.created_at, last_modified=_modified(series, occurrence),
         cancelled=occurrence.is_cancelled, categories=(series.club.name,))
     return build_calendar(occurrence.title, [event])
+
+
+# HTTP: the same answer from the Flask route and from the fast path in front of it
+
+def answer(feed: Feed, if_none_match: str | None, if_modified_since: datetime | None,
+           filename: str) -> tuple[int, dict[str, str]]:
+    """Status and headers for a feed request: 304 when the client already has this version, else 200."""
+    etag = f'"{feed.etag}"'
+    last_modified = feed.last_modified.replace(microsecond=0)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(last_modified, usegmt=True),
+        "Cache-Control": "private, max-age=0, must-revalidate",
+        "Content-Disposition": f'inline; filename="{filename}"',
+        "Content-Type": "text/calendar; charset=utf-8",
+    }
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        if etag in tags or "*" in tags:
+            return 304, headers
+    elif if_modified_since is not None and last_modified <= if_modified_since:
+        return 304, headers
+    return 200, headers
+
+
+def url_root(environ: dict[str, Any]) -> str:
+    """The site's root URL as the feed's links and ETag use it (the same from Flask and from here)."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}/"
