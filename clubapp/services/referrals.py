@@ -5,8 +5,7 @@ receiver; officers get counts and amounts only; anyone else gets 404.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,13 +16,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from clubapp.core import csvout
-from clubapp.core.recurrence import local_instant
-from clubapp.core.scoring import PalmsLine, Scorecard, score
+from clubapp.core.scoring import Scorecard, score
 from clubapp.core.text import as_id, clean
 from clubapp.extensions import db
 from clubapp.models import REFERRAL_STATUSES, Club, Membership, OneToOne, Referral, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks
+from clubapp.services import checks, reports
+from clubapp.services import figures as club_figures
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Forbidden, Invalid, NotFound
@@ -173,50 +172,8 @@ def my_one_to_ones(user: User) -> list[OneToOne]:
 
 # Figures for officers: counts and amounts, never contact details.
 
-def _period(club: Club, first: date, last: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(club.timezone)
-    return local_instant(first, time(0), zone), local_instant(last + timedelta(days=1), time(0), zone)
-
-
-def figures(club: Club, first: date, last: date) -> dict[int, dict[str, Any]]:
-    """user id -> referrals given/received, one-to-ones, TYFCB given per currency, over the period."""
-    start, end = _period(club, first, last)
-    out: dict[int, dict[str, Any]] = defaultdict(
-        lambda: {"given": 0, "received": 0, "one_to_ones": 0, "tyfcb": defaultdict(Decimal)})
-    for giver, receiver in db.session.execute(sa.select(Referral.giver_id, Referral.receiver_id).where(
-            Referral.club_id == club.id, Referral.created_at >= start, Referral.created_at < end)):
-        if giver:
-            out[giver]["given"] += 1
-        if receiver:
-            out[receiver]["received"] += 1
-    for giver, amount, currency in db.session.execute(sa.select(Referral.giver_id, Referral.amount, Referral.currency)
-                                                      .where(Referral.club_id == club.id, Referral.status == "won",
-                                                             Referral.closed_at >= start, Referral.closed_at < end)):
-        if giver and amount is not None:
-            out[giver]["tyfcb"][currency or "EUR"] += amount
-    for logged_by, with_user in db.session.execute(sa.select(OneToOne.logged_by_id, OneToOne.with_user_id).where(
-            OneToOne.club_id == club.id, OneToOne.met_on >= first, OneToOne.met_on <= last)):
-        for uid in (logged_by, with_user):
-            if uid:
-                out[uid]["one_to_ones"] += 1
-    return out
-
-
-def add_palms_figures(club: Club, lines: list[PalmsLine], first: date, last: date) -> None:
-    """The PALMS report's referral columns."""
-    found = figures(club, first, last)
-    for line in lines:
-        entry = found.get(line.user_id)
-        if entry:
-            line.referrals_given, line.referrals_received = entry["given"], entry["received"]
-            line.one_to_ones = entry["one_to_ones"]
-            line.tyfcb_given_total = float(sum(entry["tyfcb"].values()))
-
-
 def scorecards(viewer: User, club: Club, now: datetime | None = None) -> list[Scorecard]:
     """Cards over the last six months: every member for officers, their own card for a member."""
-    from clubapp.services import reports
-
     membership = club.membership_of(viewer)
     if membership is None:
         raise NotFound(_l("No such club."))
@@ -226,7 +183,7 @@ def scorecards(viewer: User, club: Club, now: datetime | None = None) -> list[Sc
     first = last - timedelta(days=reports.ROLLING_DAYS)
     lines = reports.palms_lines(club, first, last, now)
     currency = club_currency(club)
-    found = figures(club, first, last)
+    found = club_figures.figures(club, first, last)
     cards = []
     for line in lines:
         entry = found.get(line.user_id, {"given": 0, "received": 0, "one_to_ones": 0, "tyfcb": {}})
@@ -247,7 +204,7 @@ def monthly(user: User, club: Club, months: int = 6, now: datetime | None = None
     first_month = date(today.year, today.month, 1)
     for _ in range(months - 1):
         first_month = date(first_month.year - (first_month.month == 1), (first_month.month - 2) % 12 + 1, 1)
-    start, _end = _period(club, first_month, today)
+    start, _end = club_figures.period(club, first_month, today)
     rows = db.session.execute(sa.select(Referral.giver_id, Referral.receiver_id, Referral.created_at,
                                         Referral.status, Referral.amount, Referral.currency,
                                         Referral.closed_at).where(

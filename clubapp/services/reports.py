@@ -13,7 +13,7 @@ from clubapp.core.scoring import CODES, PalmsLine, counted_absences, over_thresh
 from clubapp.extensions import db
 from clubapp.models import AttendanceRecord, Club, Membership, User, Visitor
 from clubapp.models.base import utcnow
-from clubapp.services import meetings
+from clubapp.services import figures, meetings
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Forbidden
 
@@ -67,9 +67,7 @@ def palms_lines(club: Club, first: date, last: date, now: datetime | None = None
 
 def _add_referral_figures(club: Club, lines: list[PalmsLine], first: date, last: date) -> None:
     """Referrals, one-to-ones and TYFCB given, from the referrals feature."""
-    from clubapp.services import referrals
-
-    referrals.add_palms_figures(club, lines, first, last)
+    figures.add_palms_figures(club, lines, first, last)
 
 
 def absence_alerts(officer: User, club: Club, now: datetime | None = None) -> list[tuple[PalmsLine, int]]:
