@@ -104,8 +104,8 @@ def update_club(user: User, club: Club, data: dict[str, Any]) -> Club:
         club.schedule_changed_at = utcnow()
     if "category_exclusive" in fields:
         for membership in club.memberships:
-            key = membership.category.casefold() if membership.category else None
-            membership.exclusive_category = key if club.category_exclusive else None
+            folded = membership.category.casefold() if membership.category else None
+            membership.exclusive_category = folded if club.category_exclusive else None
     try:
         db.session.commit()
     except IntegrityError:

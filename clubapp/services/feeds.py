@@ -108,8 +108,8 @@ def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure],
     for closure in closures:
         start = local_instant(closure.start_date, time(0), zone) - timedelta(days=1)
         end = local_instant(closure.end_date, time(0), zone) + timedelta(days=2)
-        for occurrence in meetings.expand(series, start, end, closures):
-            found[occurrence.original_date] = occurrence
+        for expanded in meetings.expand(series, start, end, closures):
+            found[expanded.original_date] = expanded
     overrides = {o.original_date: o for o in series.overrides}
     for day in {*overrides, *answered}:
         occurrence = meetings._occurrence(series, day, zone, overrides.get(day), closures)
@@ -326,7 +326,10 @@ class _ValidatorQuery:
         return found
 
     def run(self, values: dict[str, Any]) -> list[tuple[Any, ...]]:
-        bound = {k: (self.binds[k](v) if self.binds.get(k) else v) for k, v in {**self.literals, **values}.items()}
+        bound = {}
+        for key, value in {**self.literals, **values}.items():
+            convert = self.binds.get(key)
+            bound[key] = convert(value) if convert is not None else value
         params: Any = [bound[name] for name in self.positional] if self.positional else bound
         connection = self.engine.raw_connection()
         try:
@@ -383,9 +386,9 @@ def personal_feed(user: User | _Owner, page_url: PageUrl, url_root: str, now: da
         assert owner is not None
         club_ids = [c.id for c in clubs if c.member]
         reader, answered_series = _reader(owner, since)
-        series = db.session.scalars(sa.select(MeetingSeries).where(sa.or_(
+        series = [s for s in db.session.scalars(sa.select(MeetingSeries).where(sa.or_(
             MeetingSeries.club_id.in_(club_ids), MeetingSeries.id.in_(answered_series))).order_by(MeetingSeries.id))
-        series = [s for s in series if meetings.can_see(owner, s)]
+            if meetings.can_see(owner, s)]
         closures = meetings.closures_of(sorted({s.club_id for s in series}))
         events = [e for s in series for e in series_events(s, closures[s.club_id], page_url, reader=reader)]
         with force_locale(user.locale):

@@ -234,7 +234,7 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
     start_date = _date(data.get("start_date"), "start_date",
                        *bounds.series_start_range(utcnow().astimezone(ZoneInfo(zone)).date()))
     held = db.session.scalar(sa.select(sa.func.count()).select_from(MeetingSeries)
-                             .where(MeetingSeries.club_id == club.id))
+                             .where(MeetingSeries.club_id == club.id)) or 0
     if held >= bounds.MAX_SERIES_PER_CLUB:
         raise Invalid(_l("A club holds at most %(n)d meeting series: end or delete one first.",
                          n=bounds.MAX_SERIES_PER_CLUB), field="start_date", code="too_many_series")
