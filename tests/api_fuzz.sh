@@ -33,6 +33,7 @@ trap stop EXIT INT TERM
 psql -q -d "postgresql://$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 export DATABASE_URL="postgresql+psycopg://$PG/$DB"
 export CLUBAPP_SECRET_KEY=${CLUBAPP_SECRET_KEY:-$(openssl rand -hex 32)}
+export CLUBAPP_LOGIN_RATE_LIMIT=${CLUBAPP_LOGIN_RATE_LIMIT:-"1000 per minute"}  # the run exercises POST /tokens too
 $BIN/flask --app wsgi db upgrade >/dev/null 2>&1
 $BIN/python -m tests.api_fuzz_seed | grep '^FUZZ_' >"$WORK/seed.env"
 # shellcheck disable=SC1091
