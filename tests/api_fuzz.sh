@@ -7,7 +7,7 @@
 # stopped whatever happens.
 #
 # Settings: FUZZ_PG (server URL, default postgres@127.0.0.1:5432), FUZZ_DB (default schemathesis_fuzz),
-# FUZZ_SEED (default 20261126), FUZZ_EXAMPLES (hypothesis examples per operation, default 30),
+# FUZZ_SEED (default 20261126), FUZZ_EXAMPLES (hypothesis examples per operation, default 25),
 # FUZZ_CHECKS (default not_a_server_error,response_schema_conformance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 PG=${FUZZ_PG:-postgres@127.0.0.1:5432}
 DB=${FUZZ_DB:-schemathesis_fuzz}
 SEED=${FUZZ_SEED:-20261126}
-EXAMPLES=${FUZZ_EXAMPLES:-30}
+EXAMPLES=${FUZZ_EXAMPLES:-25}
 CHECKS=${FUZZ_CHECKS:-not_a_server_error,response_schema_conformance}
 BIN=.venv/bin
 WORK=$(mktemp -d)
@@ -54,6 +54,9 @@ done
 # Path parameters: the seeded objects most of the time, generated values otherwise.
 quoted() { printf '"%s", ' "$@"; }
 cat >"$WORK/schemathesis.toml" <<EOF
+[cache]
+enabled = false
+
 [dictionaries.club_id]
 values = ["$FUZZ_CLUB_ID"]
 [dictionaries.series_id]
