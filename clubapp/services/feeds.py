@@ -28,7 +28,7 @@ from clubapp.extensions import cache, db
 from clubapp.models import Club, MeetingSeries, Membership, Rsvp, User
 from clubapp.models.base import utcnow
 from clubapp.models.meeting import Closure
-from clubapp.services import meetings
+from clubapp.services import audit, meetings
 from clubapp.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ def rotate_feed_token(user: User) -> str:
     token = _token_from_salt(user.feed_salt)
     user.feed_token_hash = digest(token)
     user.feed_previous_hash = None
+    audit.record(user, "feed.rotated", target=user)
     db.session.commit()
     return token
 

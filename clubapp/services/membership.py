@@ -16,7 +16,7 @@ from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.extensions import db
 from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, Role, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks, mail, privacy
+from clubapp.services import audit, checks, mail, privacy
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -245,6 +245,9 @@ def update_member(actor: User, club: Club, user_id: int | str, changes: dict[str
         if membership.role is Role.PRESIDENT and role is not Role.PRESIDENT and _presidents(club) <= 1:
             raise Conflict(_l("A club always needs a president: name another one first."),
                            field="role", code="last_president")
+        if role is not membership.role:
+            audit.record(actor, "role.changed", club=club, target=membership.user,
+                         before={"role": membership.role}, after={"role": role})
         membership.role = role
     if "category" in changes:
         if not (actor_membership.is_president or actor.id == membership.user_id):
@@ -281,6 +284,8 @@ def remove_member(actor: User, club: Club, user_id: int | str) -> None:
             raise Forbidden(_l("Only the president can remove an officer."))
     if membership.role is Role.PRESIDENT and _presidents(club) <= 1:
         raise Conflict(_l("A club always needs a president: name another one first."), code="last_president")
+    audit.record(actor, "member.left" if leaving else "member.removed", club=club, target=membership.user,
+                 before={"role": membership.role})
     db.session.delete(membership)
     db.session.commit()
 

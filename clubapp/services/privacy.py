@@ -24,6 +24,7 @@ from clubapp.models import (
     User,
     Visitor,
 )
+from clubapp.services import audit
 from clubapp.services.errors import Conflict, Invalid
 
 # Contact details (email, phone): the one rule every page, API answer and export about others uses.
@@ -150,6 +151,8 @@ def delete_account(user: User, password: str | None) -> None:
                               club=membership.club.name), code="last_president")
         if not others:  # a club of one disappears with its only member
             db.session.delete(db.session.get(Club, membership.club_id))
+    for club_id in [None, *db.session.scalars(sa.select(Membership.club_id).where(Membership.user_id == user.id))]:
+        audit.record(user, "account.erased", club=club_id, target=user)  # actor_id becomes NULL with the account
     _erase_traces(user)
     db.session.delete(user)
     db.session.commit()
