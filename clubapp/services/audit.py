@@ -220,8 +220,8 @@ def describe(entries: Iterable[AuditEntry]) -> list[Line]:
     user_ids = {e.actor_id for e in entries if e.actor_id} | {
         i for e in entries if (i := _ids(e.target, "user")) is not None}
     series_ids = {i for e in entries if (i := _ids(e.target, "series")) is not None}
-    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids)))
-                 .tuples()) if user_ids else {}
+    names = {row.id: row.name for row in db.session.execute(sa.select(User.id, User.name)
+                                                              .where(User.id.in_(user_ids)))} if user_ids else {}
     titles = _series_titles(series_ids)
     return [Line(entry, names.get(entry.actor_id) if entry.actor_id else None,
                  str(ACTIONS.get(entry.action, entry.action)), _details(entry, names, titles))

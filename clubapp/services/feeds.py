@@ -78,11 +78,12 @@ def feed_token(user: User) -> str:
 
 def rotate_feed_token(user: User) -> str:
     """A new feed token; the previous one (and any from an earlier SECRET_KEY) stops working at once."""
+    if user.feed_salt:  # the first address, made when first shown, is no change worth recording
+        audit.record(user, "feed.rotated", target=user)
     user.feed_salt = secrets.token_hex(16)
     token = _token_from_salt(user.feed_salt)
     user.feed_token_hash = digest(token)
     user.feed_previous_hash = None
-    audit.record(user, "feed.rotated", target=user)
     db.session.commit()
     return token
 
