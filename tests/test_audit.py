@@ -122,6 +122,9 @@ def test_series_created_changed_ended(app, db, president, club, series, first_da
                                                {"start_time": "08:00:00", "capacity": 25})
     ended = only(db, "series.ended")
     assert (ended.before, ended.after) == ({"until": None}, {"until": last_day.isoformat()})
+    with app.test_request_context():
+        details = [line.details for line in audit.describe([changed])]
+    assert details == ["“Réunion hebdomadaire”: start time: 07:30 → 08:00; capacity: 20 → 25."]
 
 
 def test_meeting_change_and_closures(app, db, president, club, series, first_day):

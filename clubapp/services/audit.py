@@ -250,6 +250,8 @@ def _value(key: str, value: Any) -> str:
             return format_date(date.fromisoformat(value[:10]), "medium")
         except ValueError:
             return value
+    if key == "start_time" and isinstance(value, str):
+        return value[:5]  # 07:30:00 -> 07:30
     text = str(VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
     return text if len(text) <= 80 else text[:79] + "…"
 
