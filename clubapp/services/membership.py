@@ -218,8 +218,8 @@ def request_to_join(user: User, club: Club, category: str | None = None, message
     if pending_request(user, club) is not None:
         raise _already_requested()
     message = clean(message)
-    if message and len(message) > 1000:
-        raise Invalid(_l("At most %(n)d characters.", n=1000), field="message")
+    if message and len(message) > limits.JOIN_MESSAGE:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.JOIN_MESSAGE), field="message")
     join = JoinRequest(club=club, user=user, category=category, message=message)
     db.session.add(join)
     try:
