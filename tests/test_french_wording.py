@@ -11,7 +11,8 @@ from tests.conftest import log_in
 
 
 def page(client, path: str, **headers: str) -> str:  # type: ignore[no-untyped-def]
-    return unescape(client.get(path, headers=headers).get_data(as_text=True)).replace("\u202f", " ").replace("\u00a0", " ")
+    text = unescape(client.get(path, headers=headers).get_data(as_text=True))
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def first_day_coming(rrule: str) -> date:
