@@ -9,6 +9,7 @@ from tests import factories
 PASSWORD = factories.TEST_PASSWORD
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
+WIDTHS = (320, 390, 1280, 1440)  # the layout check's widths: small and common phones, laptop, desktop
 
 # Runs in the page: form controls without a label, images without alt, page-level basics, overflow.
 A11Y_JS = """
@@ -43,6 +44,37 @@ A11Y_JS = """
   }
   const width = [document.documentElement.scrollWidth, window.innerWidth];
   if (width[0] > width[1]) problems.push(`horizontal overflow: page ${width[0]}px wide in a ${width[1]}px viewport`);
+  // An element wider than its container, and text cut by overflow: skipped inside containers
+  // that scroll on purpose (wide tables), for positioned layers and for visually hidden text.
+  const scrolls = (el) => {
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      const x = getComputedStyle(node).overflowX;
+      if (x === "auto" || x === "scroll") return true;
+    }
+    return false;
+  };
+  const hidden = (el) => el.closest(".visually-hidden, [hidden], [aria-hidden='true'], details:not([open]) > :not(summary)");
+  for (const el of document.querySelectorAll("main *, header *, footer *")) {
+    const style = getComputedStyle(el);
+    if (style.position === "absolute" || style.position === "fixed" || style.display === "none") continue;
+    if (!el.getClientRects().length || hidden(el) || scrolls(el)) continue;
+    const box = el.getBoundingClientRect();
+    const parent = el.parentElement;
+    if (parent && box.width > 0) {
+      const outer = parent.getBoundingClientRect();
+      const pulled = Math.max(0, -(parseFloat(style.marginRight) || 0));  // a negative margin is a design choice
+      if (box.right > outer.right + pulled + 1 && getComputedStyle(parent).overflowX === "visible"
+          && !["BODY", "HTML"].includes(parent.tagName)) {
+        problems.push(`wider than its container by ${Math.round(box.right - outer.right)}px: ${describe(el)}`);
+      }
+    }
+    // Content wider than its own box spills out, or is cut where the box or a parent clips it.
+    const ownScroll = ["auto", "scroll"].includes(style.overflowX);
+    // Pico's nav pulls its lists by a negative margin on purpose; SVG text has no box of its own.
+    if (!ownScroll && el.tagName !== "NAV" && !el.closest("svg") && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && (el.textContent || "").trim()) {
+      problems.push(`content cut or spilling (${el.scrollWidth}px in ${el.clientWidth}px): ${describe(el)}`);
+    }
+  }
   return problems;
 }
 """
@@ -63,11 +95,11 @@ class Pages:
         if self.accept_dialogs:
             page.on("dialog", lambda dialog: dialog.accept())
 
-    def check(self, page, shot: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def check(self, page, shot: str | None = None, label: str = "") -> None:  # type: ignore[no-untyped-def]
         page.wait_for_load_state("load")
         problems = list(page.evaluate(A11Y_JS))
         if problems:
-            self.problems[f"{shot or ''} {page.url}"] = problems
+            self.problems[f"{shot or label} {page.url}"] = problems
         if shot:
             page.screenshot(path=str(self.folder / f"{shot}.png"), full_page=True)
 
