@@ -160,14 +160,20 @@ def test_traffic_light_table(card, light):
     assert score(card).light == light
 
 
+def club_today(club) -> date:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return utcnow().astimezone(ZoneInfo(club.timezone)).date()
+
+
 def test_palms_report_gains_referral_columns(client, club, trio, db):
     giver, receiver, _third = trio
     rid = give(client, giver, club, receiver).json["id"]
     client.patch(f"/api/v1/referrals/{rid}", headers=bearer(receiver), json={"status": "won", "amount": 1500})
     client.post("/api/v1/one-to-ones", headers=bearer(giver),
-                json={"club_id": str(club.id), "with_user_id": str(receiver.id), "date": date.today().isoformat()})
+                json={"club_id": str(club.id), "with_user_id": str(receiver.id), "date": club_today(club).isoformat()})
     president = [m.user for m in club.memberships if m.role is Role.PRESIDENT][0]
-    today = utcnow().date()
+    today = club_today(club)  # the report's days are the club's: at 23:30 UTC it is already tomorrow in Paris
     rows = client.get(f"/api/v1/clubs/{club.id}/reports/palms?from={today - timedelta(days=30)}&to={today}",
                       headers=bearer(president)).json
     line = next(r for r in rows if r["user_id"] == str(giver.id))

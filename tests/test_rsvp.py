@@ -207,7 +207,9 @@ def test_palms_report_alerts_and_csv(app, president, club, client, db):
             attendance.set_status(president, occurrence.id, regular.id, "present")
             attendance.set_status(president, occurrence.id, absentee.id, "absent")
         attendance.set_status(president, held[0].id, absentee.id, "medical")
-        lines = {line.user_id: line for line in reports.palms(president, club, start.date(), utcnow().date())}
+        zone = meetings.ZoneInfo(club.timezone)  # the report's days are the club's, not UTC's
+        lines = {line.user_id: line for line in reports.palms(president, club, start.astimezone(zone).date(),
+                                                             utcnow().astimezone(zone).date())}
         assert lines[regular.id].present == len(held)
         assert (lines[absentee.id].absent, lines[absentee.id].medical) == (len(held) - 1, 1)
         alerts = reports.absence_alerts(president, club)

@@ -53,7 +53,8 @@ A11Y_JS = """
     }
     return false;
   };
-  const hidden = (el) => el.closest(".visually-hidden, [hidden], [aria-hidden='true'], details:not([open]) > :not(summary)");
+  const hidden = (el) => el.closest(
+    ".visually-hidden, [hidden], [aria-hidden='true'], details:not([open]) > :not(summary)");
   for (const el of document.querySelectorAll("main *, header *, footer *")) {
     const style = getComputedStyle(el);
     if (style.position === "absolute" || style.position === "fixed" || style.display === "none") continue;
@@ -71,7 +72,8 @@ A11Y_JS = """
     // Content wider than its own box spills out, or is cut where the box or a parent clips it.
     const ownScroll = ["auto", "scroll"].includes(style.overflowX);
     // Pico's nav pulls its lists by a negative margin on purpose; SVG text has no box of its own.
-    if (!ownScroll && el.tagName !== "NAV" && !el.closest("svg") && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && (el.textContent || "").trim()) {
+    const spills = el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && (el.textContent || "").trim();
+    if (!ownScroll && el.tagName !== "NAV" && !el.closest("svg") && spills) {
       problems.push(`content cut or spilling (${el.scrollWidth}px in ${el.clientWidth}px): ${describe(el)}`);
     }
   }
