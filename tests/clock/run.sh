@@ -27,6 +27,7 @@ else
     "2026-12-31 23:59:00"  # the last minute of a year in UTC (00:59 on 1 January in Paris)
     "2027-01-05 09:00:00"  # the first Tuesday of a month
     "2026-12-08 09:00:00"  # the second Tuesday of a month
+    "2026-12-08 23:10:00"  # still Tuesday in UTC, already Wednesday 00:10 in Paris (for the next 50 minutes)
     "2027-04-03 19:30:00"  # Sunday 08:30 in Auckland, 4 April, the night New Zealand leaves summer time
   )
 fi
