@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from clubapp.core.ical import FeedEvent, FeedOverride, build_calendar
+from clubapp.core.ical import FeedEvent, FeedOverride, build_calendar, gaps, in_gap, nominal
 from clubapp.core.recurrence import last_date, local_instant, parse_rule
 from clubapp.core.secrets import digest
 from clubapp.extensions import cache, db
@@ -95,9 +95,29 @@ def _has_feed_digest(value: str | sa.BindParameter[str]) -> sa.ColumnElement[boo
 # Series -> iCalendar events
 
 def _uid(series: MeetingSeries, index: int, effective: date) -> str:
+    """The UID of a series' version: feeds, downloads and invitations use the same one.
+
+    Its domain is FEED_UID_DOMAIN (config.py: the site host when SITE_HOST is set).
+    """
     domain = current_app.config["FEED_UID_DOMAIN"]
     suffix = "" if index == 0 else f"-{effective:%Y%m%d}"
     return f"series-{series.id}{suffix}@{domain}"
+
+
+def _sequence(series: MeetingSeries) -> int:
+    """The SEQUENCE of every event of a series: it never decreases (RFC 5545 3.8.7.4).
+
+    The series' own counter and its overrides' counters only rise, and overrides are never
+    deleted: their sum over the whole series is a high-water mark that survives splitting the
+    series from a date or ending it (a per-version sum would lose the overrides that move to
+    another version or past the end).
+    """
+    return series.sequence + sum(o.sequence for o in series.overrides)
+
+
+def _recurrence_id(occurrence: meetings.Occurrence, zone: ZoneInfo) -> datetime:
+    """The occurrence's RECURRENCE-ID (and EXDATE): the local time the master's RRULE generates."""
+    return nominal(occurrence.original_date, occurrence.version.start_time, zone)
 
 
 def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure],
@@ -110,6 +130,15 @@ def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure],
         end = local_instant(closure.end_date, time(0), zone) + timedelta(days=2)
         for expanded in meetings.expand(series, start, end, closures):
             found[expanded.original_date] = expanded
+    # An occurrence whose local time falls in a spring-forward gap is written out in full (an
+    # override at its real instants): clients that add the duration on the wall clock to a time
+    # that does not exist (recurring-ical-events 2.0) would read its end wrong.
+    for low, _high in gaps(series.timezone):
+        if any(in_gap(low.date(), v.start_time, series.timezone) for v in series.versions):
+            start = local_instant(low.date(), time(0), zone) - timedelta(days=1)
+            for expanded in meetings.expand(series, start, start + timedelta(days=3), closures):
+                if in_gap(expanded.original_date, expanded.version.start_time, series.timezone):
+                    found[expanded.original_date] = expanded
     overrides = {o.original_date: o for o in series.overrides}
     for day in {*overrides, *answered}:
         occurrence = meetings._occurrence(series, day, zone, overrides.get(day), closures)
@@ -169,7 +198,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             start=occurrence.starts_at.astimezone(zone), duration=occurrence.ends_at - occurrence.starts_at,
             description=occurrence.description, video_url=occurrence.video_url if with_video else None,
             venue=occurrence.venue, page_url=page_url(occurrence.id) if page_url else None,
-            sequence=series.sequence + (occurrence.override.sequence if occurrence.override else 0),
+            sequence=_sequence(series),
             created=series.created_at, last_modified=_modified(series, occurrence),
             cancelled=occurrence.is_cancelled, categories=categories)]
     events = []
@@ -178,7 +207,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
         next_from = versions[index + 1].effective_from if index + 1 < len(versions) else None
         if series_last is not None and version.effective_from > series_last:
             break
-        start = local_instant(version.effective_from, version.start_time, zone)
+        start = nominal(version.effective_from, version.start_time, zone)
         if len(versions) == 1 and series.until is None:
             rrule = rule.text()
         else:
@@ -190,15 +219,15 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             rrule = rule.text(until=min(ends).astimezone(UTC)) if ends else rule.text()
         in_range = [o for o in described
                     if o.original_date >= version.effective_from and (next_from is None or o.original_date < next_from)]
-        exdates = tuple(sorted(o.original_start for o in in_range if o.is_cancelled))
+        exdates = tuple(sorted(_recurrence_id(o, zone) for o in in_range if o.is_cancelled))
         # An EXDATE or override changes the master too: its SEQUENCE and LAST-MODIFIED follow them
         # (RFC 5545 3.8.7.4), and no override has a lower SEQUENCE than its master. Closures, added
         # or removed, raise series.sequence itself (meetings._touch_closures): it only ever rises.
-        sequence = series.sequence + sum(o.override.sequence for o in in_range if o.override is not None)
+        sequence = _sequence(series)
         modified = max([series.updated_at, version.updated_at] + [_modified(series, o) for o in in_range])
         overrides = tuple(
             FeedOverride(
-                recurrence_id=o.original_start, start=o.starts_at, end=o.ends_at,
+                recurrence_id=_recurrence_id(o, zone), start=o.starts_at, end=o.ends_at,
                 title=o.title + (reader.suffix(series.id, o.original_date) if reader else ""),
                 attendee=reader.attendee(series.id, o.original_date) if reader else None,
                 description=o.description, video_url=o.video_url if with_video else None, venue=o.venue,
@@ -206,6 +235,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
                 sequence=sequence, last_modified=_modified(series, o))
             for o in in_range if not o.is_cancelled and (
                 (o.override is not None and _differs(o))
+                or in_gap(o.original_date, o.version.start_time, series.timezone)
                 or (reader is not None and (series.id, o.original_date) in reader.answers)))
         events.append(FeedEvent(
             uid=_uid(series, index, version.effective_from), title=version.title, start=start,
@@ -416,17 +446,25 @@ def club_feed(slug: str, page_url: PageUrl, url_root: str) -> Feed:
 
 
 def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with_video: bool) -> bytes:
-    """One meeting as a standalone event (for "add to calendar")."""
+    """One meeting as a standalone event (for "add to calendar").
+
+    It is the feed's event: the same UID (and RECURRENCE-ID for an occurrence of a recurring
+    series) and SEQUENCE, so that downloading it and subscribing to the feed give one event, not
+    two; no subscription properties (name, refresh interval), so that importing it adds no calendar.
+    """
     series = occurrence.series
+    zone = ZoneInfo(series.timezone)
+    index = next((i for i, v in enumerate(series.versions) if v.id == occurrence.version.id), 0)
     event = FeedEvent(
-        uid=f"meeting-{occurrence.id}@{current_app.config['FEED_UID_DOMAIN']}", title=occurrence.title,
-        start=occurrence.starts_at.astimezone(ZoneInfo(series.timezone)),
+        uid=_uid(series, index, occurrence.version.effective_from), title=occurrence.title,
+        recurrence_id=_recurrence_id(occurrence, zone) if series.rrule else None,
+        start=occurrence.starts_at.astimezone(zone),
         duration=occurrence.ends_at - occurrence.starts_at, description=occurrence.description,
         video_url=occurrence.video_url if with_video else None, venue=occurrence.venue,
-        page_url=page_url(occurrence.id), sequence=series.sequence,
+        page_url=page_url(occurrence.id), sequence=_sequence(series),
         created=series.created_at, last_modified=_modified(series, occurrence),
         cancelled=occurrence.is_cancelled, categories=(series.club.name,))
-    return build_calendar(occurrence.title, [event])
+    return build_calendar(None, [event], subscription=False)
 
 
 # HTTP: the same answer from the Flask route and from the fast path in front of it
