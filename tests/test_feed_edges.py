@@ -147,8 +147,16 @@ def test_an_override_in_the_repeated_hour_reads_at_its_own_instants(client):
         # RECURRENCE-ID matches what the master's rule generates (local time, the master's TZID).
         assert event["RECURRENCE-ID"].params.get("TZID") == "Europe/Paris"
         assert event["RECURRENCE-ID"].dt.strftime("%H:%M") == "10:00"
-    got = sorted((_utc(e["DTSTART"]), _end(e)) for e in recurring_ical_events.of(
-        icalendar.Calendar.from_ical(body)).between(first - timedelta(days=1), AUTUMN + timedelta(days=30)))
+    # As written, every instant is the API's.
+    written_out = sorted((_utc(e["DTSTART"]), _end(e)) for e in overrides)
+    assert written_out == [x for x in expected if x[0].date() == AUTUMN]
+    # recurring-ical-events 2.0.2 moves a UTC time into X-WR-TIMEZONE through x-wr-timezone 0.0.7
+    # (pytz), and the fold is lost on the way: 00:30Z (02:30 summer time) comes back as 01:30Z. Its
+    # own bug (RFC 5545 gives X-WR-TIMEZONE no meaning for UTC times): it reads the rest without it.
+    calendar = icalendar.Calendar.from_ical(body)
+    del calendar["X-WR-TIMEZONE"]
+    got = sorted((_utc(e["DTSTART"]), _end(e)) for e in recurring_ical_events.of(calendar).between(
+        first - timedelta(days=1), AUTUMN + timedelta(days=30)))
     assert got == expected
     assert (datetime(AUTUMN.year, 10, AUTUMN.day, 1, 15, tzinfo=UTC),
             datetime(AUTUMN.year, 10, AUTUMN.day, 1, 45, tzinfo=UTC)) in got
@@ -280,3 +288,59 @@ def test_the_single_meeting_ics_is_the_feeds_event_without_subscription_properti
         assert int(event["SEQUENCE"]) == int(same["SEQUENCE"])
         if (uid, rid) in feed:
             assert _utc(event["DTSTART"]) == _utc(same["DTSTART"])
+
+
+# What clients expect of a subscription
+
+def test_feeds_name_describe_and_zone_themselves_and_the_public_one_is_cacheable(client):
+    api, club, _president = _club(client, "public")
+    first = on_or_after(datetime.now(UTC).date() + timedelta(days=14), 3)
+    _series(api, club, start_date=first.isoformat())
+    slug = api.get(f"/clubs/{club}")["slug"]
+    personal, public = fetch(client, api.feed_path()), fetch(client, f"/clubs/{slug}/feed.ics")
+    for response in (personal, public):
+        lines = unfolded(response.data)
+        assert "X-WR-TIMEZONE:Europe/Paris" in lines
+        assert [line for line in lines if line.startswith("DESCRIPTION:")][0] == \
+            [line for line in lines if line.startswith("X-WR-CALDESC:")][0].replace("X-WR-CALDESC", "DESCRIPTION")
+    assert "DESCRIPTION:The meetings of BNI Vichy." in unfolded(public.data)
+    assert public.headers["Cache-Control"].startswith("public, max-age=")
+    assert int(public.headers["Cache-Control"].split("max-age=")[1]) > 0
+    assert personal.headers["Cache-Control"].startswith("private")
+    # A conditional request to the public feed answers 304 with the same caching rule.
+    again = fetch(client, f"/clubs/{slug}/feed.ics", **{"If-None-Match": public.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["Cache-Control"] == public.headers["Cache-Control"]
+
+
+ZONES = ("Europe/Paris", "America/Lima", "America/Sao_Paulo", "Asia/Tehran", "Africa/Casablanca",
+         "Australia/Lord_Howe", "America/Santiago", "Pacific/Chatham", "Europe/Dublin", "America/New_York")
+
+
+@pytest.mark.parametrize("tzid", ZONES)
+def test_vtimezone_has_no_no_op_part_beside_real_ones(tzid):
+    """Microsoft's clients may take the first STANDARD part: no no-op part (offset to itself) is
+    written beside parts that change the offset."""
+    from clubapp.core.ical import vtimezone
+
+    parts = vtimezone(tzid).subcomponents
+    real = [p for p in parts if p["TZOFFSETFROM"].td != p["TZOFFSETTO"].td]
+    assert real or len(parts) == 1
+    if real:  # (a no-op part later on marks a real change of rule or name: Casablanca in 2018)
+        first = min(parts, key=lambda p: p["DTSTART"].dt)
+        assert first["TZOFFSETFROM"].td != first["TZOFFSETTO"].td, first.to_ical()
+    if tzid == "Europe/Paris":
+        assert sorted(p.name for p in parts) == ["DAYLIGHT", "STANDARD"]
+
+
+def test_settings_offer_outlook_beside_webcal_and_google(app, client):
+    from urllib.parse import parse_qs, urlsplit
+
+    user = factories.UserFactory()
+    web = app.test_client()
+    assert log_in(web, user.email).status_code == 302
+    page = web.get("/account/settings").get_data(as_text=True)
+    feed_url = page.split('id="feed-url" readonly value="', 1)[1].split('"', 1)[0]
+    link = page.split('href="https://outlook.live.com/calendar/0/addfromweb?', 1)[1].split('"', 1)[0]
+    query = parse_qs(link.replace("&amp;", "&"))
+    assert query["url"] == [feed_url] and query["name"] == ["Clubapp: my meetings"]
+    assert urlsplit(feed_url).scheme == "http"

@@ -66,7 +66,9 @@ def settings():  # type: ignore[no-untyped-def]
     return render_template("account/settings.html", tokens=accounts.list_api_tokens(_me()), form=TokenForm(),
                            new_token=session.pop("new_token", None), delete_form=DeleteAccountForm(),
                            action_form=FlaskForm(), feed_url=feed_url, webcal_url=webcal_url,
-                           google_feed_url="https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""))
+                           google_feed_url="https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""),
+                           outlook_feed_url="https://outlook.live.com/calendar/0/addfromweb?url="
+                           + quote(feed_url, safe="") + "&name=" + quote(str(feeds.personal_feed_name()), safe=""))
 
 
 @bp.route("/feed/rotate", methods=["POST"])

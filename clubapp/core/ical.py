@@ -99,7 +99,9 @@ def vtimezone(tzid: str) -> Timezone:
     value of an RDATE property, which would put every later summer at the winter offset.
     """
     zone = ZoneInfo(tzid)
-    start = datetime.combine(ZONE_SPAN[0], datetime.min.time(), tzinfo=UTC)
+    span_start = datetime.combine(ZONE_SPAN[0], datetime.min.time(), tzinfo=UTC)
+    # From a year before the span: the changes then describe the offset at its start.
+    start = span_start.replace(year=span_start.year - 1)
     end = datetime.combine(ZONE_SPAN[1], datetime.min.time(), tzinfo=UTC)
     changes = _transitions(zone, start, end)
     # Runs of consecutive years with the same change on the same rule become one part.
@@ -127,7 +129,11 @@ def vtimezone(tzid: str) -> Timezone:
     initial.add("tzoffsetto", offset)
     if name:
         initial.add("tzname", name)
-    parts.append((start.replace(tzinfo=None), initial))
+    # The state at the span's start is a no-op part (TZOFFSETFROM = TZOFFSETTO), written only when
+    # no change in the year before the span says it: otherwise it would be a second STANDARD (or
+    # DAYLIGHT) part in the same era, and Outlook may take the first one.
+    if not changes or changes[0].at >= span_start:
+        parts.append((start.replace(tzinfo=None), initial))
     for first, last, candidates, count in runs:
         part = TimezoneDaylight() if first.daylight else TimezoneStandard()
         part.add("dtstart", first.onset)

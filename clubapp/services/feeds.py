@@ -43,6 +43,7 @@ class Feed:
     etag: str
     last_modified: datetime
     build: Callable[[], bytes]
+    public: bool = False  # anyone may read it: shared caches may keep it (Cache-Control: public)
 
     def body(self) -> bytes:
         key = f"feed:{self.etag}"
@@ -266,6 +267,11 @@ def _modified(series: MeetingSeries, occurrence: meetings.Occurrence) -> datetim
 
 # Whole feeds
 
+def personal_feed_name() -> str:
+    """The personal feed's name, as calendars list it (in the current locale)."""
+    return str(_l("Clubapp: my meetings"))
+
+
 ANSWERS_KEPT = timedelta(days=31)  # older answers leave the feed: its size follows edits, not history
 PARTSTAT = {"confirmed": "ACCEPTED", "waitlisted": "TENTATIVE", "tentative": "TENTATIVE", "declined": "DECLINED"}
 
@@ -406,7 +412,7 @@ def personal_feed(user: User | _Owner, page_url: PageUrl, url_root: str, now: da
     stamp = max([c.changed for c in clubs] + ([answered_at] if answered_at else []), default=user.created_at)
     # Whatever the body shows goes into the ETag, which is also the body's cache key: the hosts of
     # answered sessions, the clubs' names and zones too (a club's update does not touch its stamp).
-    fingerprint = f"v3|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.email}|{user.locale}|{since}|" \
+    fingerprint = f"v4|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.email}|{user.locale}|{since}|" \
         f"{answered_at.isoformat() if answered_at else ''}|" + \
         ",".join(f"{c.id}:{c.member:d}:{c.changed.isoformat()}:{c.timezone}:{c.name}" for c in clubs)
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
@@ -422,8 +428,9 @@ def personal_feed(user: User | _Owner, page_url: PageUrl, url_root: str, now: da
         closures = meetings.closures_of(sorted({s.club_id for s in series}))
         events = [e for s in series for e in series_events(s, closures[s.club_id], page_url, reader=reader)]
         with force_locale(user.locale):
-            name = str(_l("Clubapp: my meetings"))
-        return build_calendar(name, events)
+            name, description = str(personal_feed_name()), str(_l("The meetings of my clubs, with my answers."))
+        return build_calendar(name, events, description=description,
+                              timezone=next((c.timezone for c in clubs if c.member), None))
 
     return Feed(etag, stamp, build)
 
@@ -433,16 +440,17 @@ def club_feed(slug: str, page_url: PageUrl, url_root: str) -> Feed:
     club = db.session.scalar(sa.select(Club).where(Club.slug == slug))
     if club is None or not club.is_public:
         raise NotFound(_l("No such club."))
-    fingerprint = f"v2|{url_root}|club|{club.id}|{club.name}|{club.timezone}|{club.description}|" \
+    fingerprint = f"v3|{url_root}|club|{club.id}|{club.name}|{club.timezone}|{club.description}|" \
         f"{club.schedule_changed_at.isoformat()}"
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def build() -> bytes:
         closures = meetings.closures_of([club.id])[club.id]
         events = [e for s in meetings.club_series(club) for e in series_events(s, closures, page_url, False)]
-        return build_calendar(club.name, events, description=club.description)
+        description = club.description or str(_l("The meetings of %(club)s.", club=club.name))
+        return build_calendar(club.name, events, description=description, timezone=club.timezone)
 
-    return Feed(etag, club.schedule_changed_at, build)
+    return Feed(etag, club.schedule_changed_at, build, public=True)
 
 
 def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with_video: bool) -> bytes:
@@ -469,6 +477,9 @@ def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with
 
 # HTTP: the same answer from the Flask route and from the fast path in front of it
 
+PUBLIC_CACHE = "public, max-age=900"  # a public club feed: proxies may serve it for 15 minutes
+
+
 def answer(feed: Feed, if_none_match: str | None, if_modified_since: datetime | None,
            filename: str) -> tuple[int, dict[str, str]]:
     """Status and headers for a feed request: 304 when the client already has this version, else 200."""
@@ -477,7 +488,7 @@ def answer(feed: Feed, if_none_match: str | None, if_modified_since: datetime | 
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(last_modified, usegmt=True),
-        "Cache-Control": "private, max-age=0, must-revalidate",
+        "Cache-Control": PUBLIC_CACHE if feed.public else "private, max-age=0, must-revalidate",
         "Content-Disposition": f'inline; filename="{filename}"',
         "Content-Type": "text/calendar; charset=utf-8",
     }
