@@ -207,6 +207,7 @@ class FeedEvent:
     categories: tuple[str, ...] = ()
     attendee: tuple[str, str, str] | None = None
     recurrence_id: datetime | None = None  # one occurrence of a series on its own (a download)
+    organizer: tuple[str, str] | None = None  # (name, email): METHOD:PUBLISH requires one (RFC 5546 3.2.1)
 
 
 class _Text(vText):
@@ -271,8 +272,11 @@ def _describe(description: str | None, video_url: str | None, page_url: str | No
 
 def _fill(component: Event, *, title: str, description: str | None, video_url: str | None, venue: str | None,
           page_url: str | None, sequence: int, last_modified: datetime, created: datetime | None,
-          cancelled: bool, attendee: tuple[str, str, str] | None, categories: tuple[str, ...] = ()) -> None:
+          cancelled: bool, attendee: tuple[str, str, str] | None, categories: tuple[str, ...] = (),
+          organizer: tuple[str, str] | None = None) -> None:
     component.add("summary", _Text(title))
+    if organizer is not None:
+        component.add("organizer", f"mailto:{organizer[1]}", parameters={"CN": organizer[0]})
     text = _describe(description, video_url, page_url)
     if text:
         component.add("description", _Text(text))
@@ -410,7 +414,7 @@ def _event_lines(event: FeedEvent) -> list[str]:
     _fill(master, title=event.title, description=event.description, video_url=event.video_url,
           venue=event.venue, page_url=event.page_url, sequence=event.sequence,
           last_modified=event.last_modified, created=event.created, cancelled=event.cancelled,
-          attendee=event.attendee, categories=event.categories)
+          attendee=event.attendee, categories=event.categories, organizer=event.organizer)
     components = [master]
     for override in sorted(event.overrides, key=lambda o: o.recurrence_id):
         child = Event()
@@ -422,7 +426,7 @@ def _event_lines(event: FeedEvent) -> list[str]:
         _fill(child, title=override.title, description=override.description, video_url=override.video_url,
               venue=override.venue, page_url=override.page_url, sequence=override.sequence,
               last_modified=override.last_modified, created=event.created, cancelled=override.cancelled,
-              attendee=override.attendee, categories=event.categories)
+              attendee=override.attendee, categories=event.categories, organizer=event.organizer)
         components.append(child)
     return [fold(line) for component in components for line in component.content_lines(sorted=True) if line]
 

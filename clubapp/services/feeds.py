@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -103,6 +103,12 @@ def _uid(series: MeetingSeries, index: int, effective: date) -> str:
     domain = current_app.config["FEED_UID_DOMAIN"]
     suffix = "" if index == 0 else f"-{effective:%Y%m%d}"
     return f"series-{series.id}{suffix}@{domain}"
+
+
+def _organizer(series: MeetingSeries) -> tuple[str, str]:
+    """The ORGANIZER of a series' events: the club, at the site's sender address (no one answers
+    it: the feed is METHOD:PUBLISH, which requires an ORGANIZER and no ATTENDEE)."""
+    return series.club.name, parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1] or "no-reply@localhost"
 
 
 def _sequence(series: MeetingSeries) -> int:
@@ -200,7 +206,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             description=occurrence.description, video_url=occurrence.video_url if with_video else None,
             venue=occurrence.venue, page_url=page_url(occurrence.id) if page_url else None,
             sequence=_sequence(series),
-            created=series.created_at, last_modified=_modified(series, occurrence),
+            created=series.created_at, organizer=_organizer(series), last_modified=_modified(series, occurrence),
             cancelled=occurrence.is_cancelled, categories=categories)]
     events = []
     series_last = last_date(rule, series.start_date, versions[0].start_time, zone, series.until)
@@ -245,7 +251,8 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             video_url=(version.video_url or meetings.jitsi_url(series)) if with_video else None,
             venue=version.venue,
             page_url=page_url(meetings.occurrence_id(series.id, version.effective_from)) if page_url else None,
-            sequence=sequence, created=series.created_at, last_modified=modified, categories=categories))
+            sequence=sequence, created=series.created_at, organizer=_organizer(series), last_modified=modified,
+            categories=categories))
     return events
 
 
@@ -470,7 +477,7 @@ def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with
         duration=occurrence.ends_at - occurrence.starts_at, description=occurrence.description,
         video_url=occurrence.video_url if with_video else None, venue=occurrence.venue,
         page_url=page_url(occurrence.id), sequence=_sequence(series),
-        created=series.created_at, last_modified=_modified(series, occurrence),
+        created=series.created_at, organizer=_organizer(series), last_modified=_modified(series, occurrence),
         cancelled=occurrence.is_cancelled, categories=(series.club.name,))
     return build_calendar(None, [event], subscription=False)
 
