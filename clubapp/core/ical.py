@@ -420,9 +420,10 @@ def _event_lines(event: FeedEvent) -> list[str]:
         child = Event()
         child.add("uid", event.uid)
         child.add("recurrence-id", override.recurrence_id)
-        start, end = written(override.start.astimezone(event.start.tzinfo), override.end.astimezone(event.start.tzinfo))
-        child.add("dtstart", start)
-        child.add("dtend", end)
+        child_start, child_end = written(override.start.astimezone(event.start.tzinfo),
+                                         override.end.astimezone(event.start.tzinfo))
+        child.add("dtstart", child_start)
+        child.add("dtend", child_end)
         _fill(child, title=override.title, description=override.description, video_url=override.video_url,
               venue=override.venue, page_url=override.page_url, sequence=override.sequence,
               last_modified=override.last_modified, created=event.created, cancelled=override.cancelled,
