@@ -141,6 +141,7 @@ def init_api(app: Flask) -> None:
     """Register the API blueprints and the docs page."""
     from clubapp.api import accounts as accounts_api
     from clubapp.api import attendance as attendance_api
+    from clubapp.api import audit as audit_api
     from clubapp.api import clubs as clubs_api
     from clubapp.api import docs
     from clubapp.api import meetings as meetings_api
@@ -150,7 +151,7 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (accounts_api.blp, clubs_api.blp, meetings_api.blp, attendance_api.blp,
-                      referrals_api.blp):
+                      referrals_api.blp, audit_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(docs.bp)

@@ -16,6 +16,7 @@ PHONE = 40
 WEBSITE = 255
 BIO = 1000
 TOKEN_LABEL = 80
+JOIN_MESSAGE = 1000   # a word to the officers with a request to join
 SEARCH = 100         # words typed in the directory search
 
 CLUB_DESCRIPTION = 4000

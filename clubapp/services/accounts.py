@@ -19,7 +19,7 @@ from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import ApiToken, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks, mail
+from clubapp.services import audit, checks, mail
 from clubapp.services.errors import Conflict, Invalid, NotFound, Unauthorised
 
 PROFILE_FIELDS = ("name", "timezone", "locale", "business_name", "category", "city", "phone", "website", "bio")
@@ -158,6 +158,8 @@ def _set_password(user: User, new: str, revoke_tokens: bool, new_feed_address: b
 
     user.password_hash = passwords.hash_password(new)
     user.session_version += 1
+    audit.record(user, "password.changed", target=user, after={"tokens_revoked": revoke_tokens,
+                                                               "feed_rotated": new_feed_address})
     if revoke_tokens:
         db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
     if new_feed_address:
@@ -237,6 +239,7 @@ def create_api_token(user: User, label: str | None) -> IssuedToken:
     secret = new_token("ca_")
     token = ApiToken(user=user, label=label, token_hash=digest(secret))
     db.session.add(token)
+    audit.record(user, "token.created", target=token, after={"label": label})
     db.session.commit()
     return IssuedToken(token, secret)
 
@@ -253,6 +256,7 @@ def revoke_api_token(user: User, token_id: int) -> None:
     token = db.session.get(ApiToken, as_id(token_id) or -1)
     if token is None or token.user_id != user.id:
         raise NotFound(_l("No such token."))
+    audit.record(user, "token.revoked", target=token, before={"label": token.label})
     db.session.delete(token)
     db.session.commit()
 

@@ -15,7 +15,7 @@ from clubapp.core.text import as_id
 from clubapp.extensions import db
 from clubapp.models import PALMS, AttendanceRecord, Membership, OccurrenceOverride, Rsvp, User, Visitor
 from clubapp.models.base import utcnow
-from clubapp.services import meetings
+from clubapp.services import audit, meetings
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 from clubapp.services.locking import retrying
@@ -119,6 +119,8 @@ def set_status(officer: User, meeting_id: str, user_id: int | str, status: str, 
     def work() -> AttendanceRecord:
         record = db.session.scalar(sa.select(AttendanceRecord).where(*_where(occurrence),
                                                                      AttendanceRecord.user_id == member.id))
+        audit.record(officer, "attendance.recorded", club=occurrence.club_id, target=member,
+                     before={"status": record and record.status}, after={"meeting": occurrence.id, "status": status})
         if record is None:
             record = AttendanceRecord(series_id=occurrence.series.id, original_date=occurrence.original_date,
                                       user_id=member.id)
@@ -154,6 +156,8 @@ def set_holiday(officer: User, meeting_id: str, holiday: bool) -> meetings.Occur
     if override is None:
         override = OccurrenceOverride(series=occurrence.series, original_date=occurrence.original_date, sequence=0)
         db.session.add(override)
+    audit.record(officer, "meeting.changed", club=occurrence.club_id, target=occurrence,
+                 before={"holiday": bool(override.holiday)}, after={"holiday": holiday})
     override.holiday = holiday
     override.updated_at = utcnow()
     db.session.commit()
@@ -210,6 +214,8 @@ def set_visitor_attendance(officer: User, meeting_id: str, visitor_id: int, atte
     if visitor is None or (visitor.series_id, visitor.original_date) != (occurrence.series.id,
                                                                           occurrence.original_date):
         raise NotFound(_l("No such visitor."))
+    audit.record(officer, "attendance.recorded", club=occurrence.club_id, target=visitor,
+                 before={"attended": visitor.attended}, after={"meeting": occurrence.id, "attended": attended})
     visitor.attended = attended
     db.session.commit()
     return visitor

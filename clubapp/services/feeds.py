@@ -29,7 +29,7 @@ from clubapp.extensions import cache, db
 from clubapp.models import Club, MeetingSeries, Membership, Rsvp, User
 from clubapp.models.base import utcnow
 from clubapp.models.meeting import Closure
-from clubapp.services import meetings
+from clubapp.services import audit, meetings
 from clubapp.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,8 @@ def feed_token(user: User) -> str:
 
 def rotate_feed_token(user: User) -> str:
     """A new feed token; the previous one (and any from an earlier SECRET_KEY) stops working at once."""
+    if user.feed_salt:  # the first address, made when first shown, is no change worth recording
+        audit.record(user, "feed.rotated", target=user)
     user.feed_salt = secrets.token_hex(16)
     token = _token_from_salt(user.feed_salt)
     user.feed_token_hash = digest(token)

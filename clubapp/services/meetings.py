@@ -19,7 +19,7 @@ from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Closure, Club, MeetingSeries, Membership, OccurrenceOverride, SeriesVersion, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks
+from clubapp.services import audit, checks
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Invalid, NotFound
 
@@ -269,6 +269,7 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
     ))
     db.session.add(series)
     _touch(club)
+    audit.record(user, "series.created", club=club, target=series, after=_audit_fields(series, series.versions[0]))
     db.session.commit()
     return series
 
@@ -319,6 +320,7 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
         if until_day < today(series, now):
             raise Invalid(_l("A series cannot end in the past."), field="until")
         until = local_instant(until_day + timedelta(days=1), time(0), ZoneInfo(series.timezone)) - timedelta(seconds=1)
+    before = _audit_fields(series, series.versions[-1])  # the version in effect from now on
     if "rsvp_close_minutes" in data:  # the whole series: not versioned
         series.rsvp_close_minutes = _close_minutes(data)
     if changes:
@@ -327,6 +329,8 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
         series.until = until.astimezone(UTC)
     if changes or until is not None:
         _touch(series.club, series)
+    audit.record(user, "series.changed" if changes or until is None else "series.ended", club=series.club,
+                 target=series, before=before, after=_audit_fields(series, series.versions[-1]))
     db.session.commit()
     if "capacity" in changes:
         from clubapp.services import rsvp
@@ -360,6 +364,13 @@ def _apply_from(series: MeetingSeries, changes: dict[str, Any], from_date: Any, 
             for key, value in changes.items():
                 setattr(version, key, value)
             version.updated_at = now
+
+
+def _audit_fields(series: MeetingSeries, version: SeriesVersion) -> dict[str, Any]:
+    """What the audit log keeps of a series: its rhythm and one version's fields."""
+    until = series.until.astimezone(ZoneInfo(series.timezone)).date() if series.until else None
+    return {"start_date": series.start_date, "rrule": series.rrule, "timezone": series.timezone, "until": until,
+            "rsvp_close_minutes": series.rsvp_close_minutes, **{key: getattr(version, key) for key in VERSIONED}}
 
 
 def end_series(user: User, series: MeetingSeries, last_day: Any) -> MeetingSeries:
@@ -529,8 +540,16 @@ def update_occurrence(user: User, meeting_id: str, data: dict[str, Any]) -> Occu
     override.sequence += 1
     override.updated_at = utcnow()
     _touch(series.club)
+    audit.record(user, "meeting.changed", club=series.club, target=occurrence, before=_occurrence_fields(occurrence),
+                 after={**_occurrence_fields(occurrence), **_occurrence_fields(override, skip_none=True)})
     db.session.commit()
     return get_occurrence(meeting_id, user)
+
+
+def _occurrence_fields(source: Occurrence | OccurrenceOverride, skip_none: bool = False) -> dict[str, Any]:
+    """What the audit log keeps of a meeting (an override's None means "as the series says")."""
+    fields = {key: getattr(source, key) for key in OCCURRENCE_FIELDS}
+    return {key: value for key, value in fields.items() if value is not None or not skip_none}
 
 
 def create_series_from_form(user: User, club: Club, data: dict[str, Any]) -> MeetingSeries:
@@ -596,6 +615,8 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
                       reason=_text({"reason": reason}, "reason", limits.CLOSURE_REASON), created_by_id=user.id)
     db.session.add(closure)
     _touch_closures(club)
+    audit.record(user, "closure.created", club=club, target=closure,
+                 after={"from": first, "to": last, "reason": closure.reason})
     db.session.commit()
     return closure
 
@@ -606,6 +627,8 @@ def delete_closure(user: User, club: Club, closure_id: int | str) -> None:
     closure = db.session.get(Closure, as_id(closure_id) or -1)
     if closure is None or closure.club_id != club.id:
         raise NotFound(_l("No such closure."))
+    audit.record(user, "closure.deleted", club=club, target=closure,
+                 before={"from": closure.start_date, "to": closure.end_date, "reason": closure.reason})
     db.session.delete(closure)
     _touch_closures(club)
     db.session.commit()
