@@ -24,7 +24,11 @@ class Defaults:
     CACHE_TYPE = "SimpleCache"  # per process; RedisCache when REDIS_URL is set
     CACHE_DEFAULT_TIMEOUT = 3600
     CACHE_THRESHOLD = 2000
-    FEED_UID_DOMAIN = "clubapp"
+    # The site's own host name (clubs.example.org): calendar UIDs carry it (FEED_UID_DOMAIN).
+    SITE_HOST: str | None = None
+    # The domain of calendar UIDs; unset: SITE_HOST's host, else "clubapp" (every installation's
+    # UIDs before SITE_HOST existed: setting it changes them, see README "Calendar feeds").
+    FEED_UID_DOMAIN: str | None = None
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per worker, never answer 500
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
@@ -105,6 +109,16 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
         config["PREFERRED_URL_SCHEME"] = "https"
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance)
+    if not config.get("FEED_UID_DOMAIN"):
+        config["FEED_UID_DOMAIN"] = uid_domain(config.get("SITE_HOST"))
+
+
+def uid_domain(site_host: str | None) -> str:
+    """The host name in ``site_host`` (a host, host:port or URL), lower case; "clubapp" without one."""
+    host = (site_host or "").strip().lower()
+    host = host.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
+    host = host.split("]", 1)[0] + "]" if host.startswith("[") else host.split(":", 1)[0]
+    return host.rstrip(".") or "clubapp"
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -67,7 +67,9 @@ def settings():  # type: ignore[no-untyped-def]
                            new_token=session.pop("new_token", None), delete_form=DeleteAccountForm(),
                            action_form=FlaskForm(), feed_url=feed_url, webcal_url=webcal_url,
                            security=audit.security_activity(_me()),
-                           google_feed_url="https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""))
+                           google_feed_url="https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""),
+                           outlook_feed_url="https://outlook.live.com/calendar/0/addfromweb?url="
+                           + quote(feed_url, safe="") + "&name=" + quote(str(feeds.personal_feed_name()), safe=""))
 
 
 @bp.route("/feed/rotate", methods=["POST"])

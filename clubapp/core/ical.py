@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar as gregorian
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -99,7 +99,9 @@ def vtimezone(tzid: str) -> Timezone:
     value of an RDATE property, which would put every later summer at the winter offset.
     """
     zone = ZoneInfo(tzid)
-    start = datetime.combine(ZONE_SPAN[0], datetime.min.time(), tzinfo=UTC)
+    span_start = datetime.combine(ZONE_SPAN[0], datetime.min.time(), tzinfo=UTC)
+    # From a year before the span: the changes then describe the offset at its start.
+    start = span_start.replace(year=span_start.year - 1)
     end = datetime.combine(ZONE_SPAN[1], datetime.min.time(), tzinfo=UTC)
     changes = _transitions(zone, start, end)
     # Runs of consecutive years with the same change on the same rule become one part.
@@ -127,7 +129,11 @@ def vtimezone(tzid: str) -> Timezone:
     initial.add("tzoffsetto", offset)
     if name:
         initial.add("tzname", name)
-    parts.append((start.replace(tzinfo=None), initial))
+    # The state at the span's start is a no-op part (TZOFFSETFROM = TZOFFSETTO), written only when
+    # no change in the year before the span says it: otherwise it would be a second STANDARD (or
+    # DAYLIGHT) part in the same era, and Outlook may take the first one.
+    if not changes or changes[0].at >= span_start:
+        parts.append((start.replace(tzinfo=None), initial))
     for first, last, candidates, count in runs:
         part = TimezoneDaylight() if first.daylight else TimezoneStandard()
         part.add("dtstart", first.onset)
@@ -145,11 +151,27 @@ def vtimezone(tzid: str) -> Timezone:
     return timezone
 
 
+@lru_cache(maxsize=64)
+def gaps(tzid: str) -> tuple[tuple[datetime, datetime], ...]:
+    """The spring-forward gaps of a zone in ZONE_SPAN: (first missing, first existing) local times."""
+    zone = ZoneInfo(tzid)
+    start = datetime.combine(ZONE_SPAN[0], datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(ZONE_SPAN[1], datetime.min.time(), tzinfo=UTC)
+    return tuple((change.onset, change.onset + (change.after - change.before))
+                 for change in _transitions(zone, start, end) if change.after > change.before)
+
+
+def in_gap(day: date, at: time, tzid: str) -> bool:
+    """True when the local ``day`` ``at`` does not exist in the zone (the clocks skip it)."""
+    naive = datetime.combine(day, at)
+    return any(low <= naive < high for low, high in gaps(tzid) if low.date() <= day <= high.date())
+
+
 @dataclass(frozen=True)
 class FeedOverride:
     """One occurrence that differs from its master (RECURRENCE-ID = its original start)."""
 
-    recurrence_id: datetime  # aware, in the master's zone
+    recurrence_id: datetime  # aware, in the master's zone, as the rule generates it (see ``nominal``)
     start: datetime
     end: datetime
     title: str
@@ -169,8 +191,8 @@ class FeedEvent:
 
     uid: str
     title: str
-    start: datetime  # aware, in the series' zone
-    duration: timedelta
+    start: datetime  # aware, in the series' zone: the local time the rule generates (see ``nominal``)
+    duration: timedelta  # absolute
     description: str | None = None
     rrule: str | None = None  # canonical RRULE value, UNTIL in UTC
     exdates: tuple[datetime, ...] = ()
@@ -184,6 +206,8 @@ class FeedEvent:
     cancelled: bool = False
     categories: tuple[str, ...] = ()
     attendee: tuple[str, str, str] | None = None
+    recurrence_id: datetime | None = None  # one occurrence of a series on its own (a download)
+    organizer: tuple[str, str] | None = None  # (name, email): METHOD:PUBLISH requires one (RFC 5546 3.2.1)
 
 
 class _Text(vText):
@@ -203,8 +227,36 @@ class _Text(vText):
 
 
 def _location(venue: str | None, video_url: str | None) -> str | None:
-    parts = [p for p in (venue, video_url) if p]
-    return " · ".join(parts) if parts else None
+    """The venue; the video link alone for a video-only meeting (the link also goes in URL,
+    CONFERENCE and DESCRIPTION, which clients read instead)."""
+    return venue or video_url or None
+
+
+def _ambiguous(instant: datetime) -> bool:
+    """True when ``instant``'s local time is in a repeated (autumn) hour."""
+    return instant.replace(fold=1 - instant.fold).utcoffset() != instant.utcoffset() \
+        and instant.astimezone(UTC).astimezone(instant.tzinfo).replace(tzinfo=None) == instant.replace(tzinfo=None)
+
+
+def written(start: datetime, end: datetime | None = None) -> tuple[datetime, datetime | None]:
+    """A start (and end) as DATE-TIMEs that every client reads back at the same instants.
+
+    Local time with its TZID, except in the repeated autumn hour: there local time is ambiguous
+    (RFC 5545 3.3.5 reads it as the first of the two instants), so both are written in UTC (both,
+    since some clients add DTEND - DTSTART to the start on the wall clock).
+    """
+    if _ambiguous(start) or (end is not None and _ambiguous(end)):
+        return start.astimezone(UTC), end.astimezone(UTC) if end is not None else None
+    return start, end
+
+
+def nominal(day: date, at: time, zone: tzinfo) -> datetime:
+    """The local date and time a rule generates, as written in DTSTART, EXDATE and RECURRENCE-ID.
+
+    Inside a spring-forward gap this wall-clock time does not exist; every client reads it as the
+    offset before the gap says (RFC 5545 3.3.5), which is the app's own rule (core.recurrence).
+    """
+    return datetime.combine(day, at, tzinfo=zone)
 
 
 def _describe(description: str | None, video_url: str | None, page_url: str | None) -> str | None:
@@ -220,8 +272,11 @@ def _describe(description: str | None, video_url: str | None, page_url: str | No
 
 def _fill(component: Event, *, title: str, description: str | None, video_url: str | None, venue: str | None,
           page_url: str | None, sequence: int, last_modified: datetime, created: datetime | None,
-          cancelled: bool, attendee: tuple[str, str, str] | None, categories: tuple[str, ...] = ()) -> None:
+          cancelled: bool, attendee: tuple[str, str, str] | None, categories: tuple[str, ...] = (),
+          organizer: tuple[str, str] | None = None) -> None:
     component.add("summary", _Text(title))
+    if organizer is not None:
+        component.add("organizer", f"mailto:{organizer[1]}", parameters={"CN": organizer[0]})
     text = _describe(description, video_url, page_url)
     if text:
         component.add("description", _Text(text))
@@ -231,7 +286,7 @@ def _fill(component: Event, *, title: str, description: str | None, video_url: s
     if video_url:
         component.add("url", video_url)
         component.add("conference", video_url,
-                      parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Video"})
+                      parameters={"VALUE": "URI", "FEATURE": "AUDIO,VIDEO", "LABEL": "Video"})
     elif page_url:
         component.add("url", page_url)
     component.add("sequence", sequence)
@@ -245,8 +300,10 @@ def _fill(component: Event, *, title: str, description: str | None, video_url: s
         for category in categories:
             component.add("categories", _Text(category))
     if attendee is not None:
-        email, name, partstat = attendee
-        component.add("attendee", f"mailto:{email}", parameters={"CN": name, "PARTSTAT": partstat, "RSVP": "TRUE"})
+        # The reader's own answer. METHOD:PUBLISH allows no ATTENDEE without an ORGANIZER (RFC 5546
+        # 3.2.1, enforced by libical): the answer is an X- property, and the summary says it too.
+        _email, _name, partstat = attendee
+        component.add("x-clubapp-partstat", partstat)
 
 
 def fold(line: str, limit: int = 75) -> str:
@@ -284,20 +341,31 @@ def fold(line: str, limit: int = 75) -> str:
     return "\r\n ".join(parts)
 
 
-def build_calendar(name: str, events: list[FeedEvent] | tuple[FeedEvent, ...], *,
-                   refresh: timedelta = timedelta(hours=1), description: str | None = None) -> bytes:
-    """The VCALENDAR bytes of ``events``, with a VTIMEZONE for every zone used."""
+def build_calendar(name: str | None, events: list[FeedEvent] | tuple[FeedEvent, ...], *,
+                   refresh: timedelta = timedelta(hours=1), description: str | None = None,
+                   timezone: str | None = None, subscription: bool = True) -> bytes:
+    """The VCALENDAR bytes of ``events``, with a VTIMEZONE for every zone used.
+
+    A subscription (a feed) has its name, description, default zone and refresh interval; a
+    download (``subscription=False``: one meeting's .ics) has none of them, so that importing it
+    adds the event, not a calendar.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", _Text(name))
-    calendar.add("x-wr-calname", _Text(name))
-    if description:
-        calendar.add("x-wr-caldesc", _Text(description))
-    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(refresh))
+    if subscription:
+        if name:
+            calendar.add("name", _Text(name))
+            calendar.add("x-wr-calname", _Text(name))
+        if description:
+            calendar.add("description", _Text(description))
+            calendar.add("x-wr-caldesc", _Text(description))
+        if timezone:
+            calendar.add("x-wr-timezone", timezone)
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh))
     header = [fold(line) for line in calendar.content_lines(sorted=True) if line][:-1]  # without END
     body: list[str] = []
     zones: set[str] = set()
@@ -322,8 +390,23 @@ def _event_lines(event: FeedEvent) -> list[str]:
     """The folded content lines of one master and its overrides."""
     master = Event()
     master.add("uid", event.uid)
-    master.add("dtstart", event.start)
-    master.add("dtend", event.start + event.duration)
+    if event.recurrence_id is not None:
+        master.add("recurrence-id", event.recurrence_id)
+    # The end is start + duration in absolute time (on a DST night too), as the API has it.
+    end = (event.start.astimezone(UTC) + event.duration).astimezone(event.start.tzinfo)
+    if event.rrule:
+        # A master starts at the rule's local time (read as RFC 5545 3.3.5 says in a gap or an
+        # overlap). Some clients take DTEND - DTSTART on the wall clock: where that differs from
+        # the duration (a DST night, a start in the gap) or the end is ambiguous, DURATION it is.
+        master.add("dtstart", event.start)
+        if end.replace(tzinfo=None) - event.start.replace(tzinfo=None) == event.duration and not _ambiguous(end):
+            master.add("dtend", end)
+        else:
+            master.add("duration", event.duration)
+    else:
+        start, written_end = written(event.start, end)
+        master.add("dtstart", start)
+        master.add("dtend", written_end)
     if event.rrule:
         master.add("rrule", vRecur.from_ical(event.rrule))
     for exdate in sorted(event.exdates):
@@ -331,18 +414,20 @@ def _event_lines(event: FeedEvent) -> list[str]:
     _fill(master, title=event.title, description=event.description, video_url=event.video_url,
           venue=event.venue, page_url=event.page_url, sequence=event.sequence,
           last_modified=event.last_modified, created=event.created, cancelled=event.cancelled,
-          attendee=event.attendee, categories=event.categories)
+          attendee=event.attendee, categories=event.categories, organizer=event.organizer)
     components = [master]
     for override in sorted(event.overrides, key=lambda o: o.recurrence_id):
         child = Event()
         child.add("uid", event.uid)
         child.add("recurrence-id", override.recurrence_id)
-        child.add("dtstart", override.start.astimezone(event.start.tzinfo))
-        child.add("dtend", override.end.astimezone(event.start.tzinfo))
+        child_start, child_end = written(override.start.astimezone(event.start.tzinfo),
+                                         override.end.astimezone(event.start.tzinfo))
+        child.add("dtstart", child_start)
+        child.add("dtend", child_end)
         _fill(child, title=override.title, description=override.description, video_url=override.video_url,
               venue=override.venue, page_url=override.page_url, sequence=override.sequence,
               last_modified=override.last_modified, created=event.created, cancelled=override.cancelled,
-              attendee=override.attendee, categories=event.categories)
+              attendee=override.attendee, categories=event.categories, organizer=event.organizer)
         components.append(child)
     return [fold(line) for component in components for line in component.content_lines(sorted=True) if line]
 

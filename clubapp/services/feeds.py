@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from clubapp.core.ical import FeedEvent, FeedOverride, build_calendar
+from clubapp.core.ical import FeedEvent, FeedOverride, build_calendar, gaps, in_gap, nominal
 from clubapp.core.recurrence import last_date, local_instant, parse_rule
 from clubapp.core.secrets import digest
 from clubapp.extensions import cache, db
@@ -43,6 +43,7 @@ class Feed:
     etag: str
     last_modified: datetime
     build: Callable[[], bytes]
+    public: bool = False  # anyone may read it: shared caches may keep it (Cache-Control: public)
 
     def body(self) -> bytes:
         key = f"feed:{self.etag}"
@@ -97,9 +98,35 @@ def _has_feed_digest(value: str | sa.BindParameter[str]) -> sa.ColumnElement[boo
 # Series -> iCalendar events
 
 def _uid(series: MeetingSeries, index: int, effective: date) -> str:
+    """The UID of a series' version: feeds, downloads and invitations use the same one.
+
+    Its domain is FEED_UID_DOMAIN (config.py: the site host when SITE_HOST is set).
+    """
     domain = current_app.config["FEED_UID_DOMAIN"]
     suffix = "" if index == 0 else f"-{effective:%Y%m%d}"
     return f"series-{series.id}{suffix}@{domain}"
+
+
+def _organizer(series: MeetingSeries) -> tuple[str, str]:
+    """The ORGANIZER of a series' events: the club, at the site's sender address (no one answers
+    it: the feed is METHOD:PUBLISH, which requires an ORGANIZER and no ATTENDEE)."""
+    return series.club.name, parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1] or "no-reply@localhost"
+
+
+def _sequence(series: MeetingSeries) -> int:
+    """The SEQUENCE of every event of a series: it never decreases (RFC 5545 3.8.7.4).
+
+    The series' own counter and its overrides' counters only rise, and overrides are never
+    deleted: their sum over the whole series is a high-water mark that survives splitting the
+    series from a date or ending it (a per-version sum would lose the overrides that move to
+    another version or past the end).
+    """
+    return series.sequence + sum(o.sequence for o in series.overrides)
+
+
+def _recurrence_id(occurrence: meetings.Occurrence, zone: ZoneInfo) -> datetime:
+    """The occurrence's RECURRENCE-ID (and EXDATE): the local time the master's RRULE generates."""
+    return nominal(occurrence.original_date, occurrence.version.start_time, zone)
 
 
 def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure],
@@ -112,6 +139,15 @@ def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure],
         end = local_instant(closure.end_date, time(0), zone) + timedelta(days=2)
         for expanded in meetings.expand(series, start, end, closures):
             found[expanded.original_date] = expanded
+    # An occurrence whose local time falls in a spring-forward gap is written out in full (an
+    # override at its real instants): clients that add the duration on the wall clock to a time
+    # that does not exist (recurring-ical-events 2.0) would read its end wrong.
+    for low, _high in gaps(series.timezone):
+        if any(in_gap(low.date(), v.start_time, series.timezone) for v in series.versions):
+            start = local_instant(low.date(), time(0), zone) - timedelta(days=1)
+            for expanded in meetings.expand(series, start, start + timedelta(days=3), closures):
+                if in_gap(expanded.original_date, expanded.version.start_time, series.timezone):
+                    found[expanded.original_date] = expanded
     overrides = {o.original_date: o for o in series.overrides}
     for day in {*overrides, *answered}:
         occurrence = meetings._occurrence(series, day, zone, overrides.get(day), closures)
@@ -171,8 +207,8 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             start=occurrence.starts_at.astimezone(zone), duration=occurrence.ends_at - occurrence.starts_at,
             description=occurrence.description, video_url=occurrence.video_url if with_video else None,
             venue=occurrence.venue, page_url=page_url(occurrence.id) if page_url else None,
-            sequence=series.sequence + (occurrence.override.sequence if occurrence.override else 0),
-            created=series.created_at, last_modified=_modified(series, occurrence),
+            sequence=_sequence(series),
+            created=series.created_at, organizer=_organizer(series), last_modified=_modified(series, occurrence),
             cancelled=occurrence.is_cancelled, categories=categories)]
     events = []
     series_last = last_date(rule, series.start_date, versions[0].start_time, zone, series.until)
@@ -180,7 +216,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
         next_from = versions[index + 1].effective_from if index + 1 < len(versions) else None
         if series_last is not None and version.effective_from > series_last:
             break
-        start = local_instant(version.effective_from, version.start_time, zone)
+        start = nominal(version.effective_from, version.start_time, zone)
         if len(versions) == 1 and series.until is None:
             rrule = rule.text()
         else:
@@ -192,15 +228,15 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             rrule = rule.text(until=min(ends).astimezone(UTC)) if ends else rule.text()
         in_range = [o for o in described
                     if o.original_date >= version.effective_from and (next_from is None or o.original_date < next_from)]
-        exdates = tuple(sorted(o.original_start for o in in_range if o.is_cancelled))
+        exdates = tuple(sorted(_recurrence_id(o, zone) for o in in_range if o.is_cancelled))
         # An EXDATE or override changes the master too: its SEQUENCE and LAST-MODIFIED follow them
         # (RFC 5545 3.8.7.4), and no override has a lower SEQUENCE than its master. Closures, added
         # or removed, raise series.sequence itself (meetings._touch_closures): it only ever rises.
-        sequence = series.sequence + sum(o.override.sequence for o in in_range if o.override is not None)
+        sequence = _sequence(series)
         modified = max([series.updated_at, version.updated_at] + [_modified(series, o) for o in in_range])
         overrides = tuple(
             FeedOverride(
-                recurrence_id=o.original_start, start=o.starts_at, end=o.ends_at,
+                recurrence_id=_recurrence_id(o, zone), start=o.starts_at, end=o.ends_at,
                 title=o.title + (reader.suffix(series.id, o.original_date) if reader else ""),
                 attendee=reader.attendee(series.id, o.original_date) if reader else None,
                 description=o.description, video_url=o.video_url if with_video else None, venue=o.venue,
@@ -208,6 +244,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
                 sequence=sequence, last_modified=_modified(series, o))
             for o in in_range if not o.is_cancelled and (
                 (o.override is not None and _differs(o))
+                or in_gap(o.original_date, o.version.start_time, series.timezone)
                 or (reader is not None and (series.id, o.original_date) in reader.answers)))
         events.append(FeedEvent(
             uid=_uid(series, index, version.effective_from), title=version.title, start=start,
@@ -216,7 +253,8 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             video_url=(version.video_url or meetings.jitsi_url(series)) if with_video else None,
             venue=version.venue,
             page_url=page_url(meetings.occurrence_id(series.id, version.effective_from)) if page_url else None,
-            sequence=sequence, created=series.created_at, last_modified=modified, categories=categories))
+            sequence=sequence, created=series.created_at, organizer=_organizer(series), last_modified=modified,
+            categories=categories))
     return events
 
 
@@ -237,6 +275,11 @@ def _modified(series: MeetingSeries, occurrence: meetings.Occurrence) -> datetim
 
 
 # Whole feeds
+
+def personal_feed_name() -> str:
+    """The personal feed's name, as calendars list it (in the current locale)."""
+    return str(_l("Clubapp: my meetings"))
+
 
 ANSWERS_KEPT = timedelta(days=31)  # older answers leave the feed: its size follows edits, not history
 PARTSTAT = {"confirmed": "ACCEPTED", "waitlisted": "TENTATIVE", "tentative": "TENTATIVE", "declined": "DECLINED"}
@@ -378,7 +421,7 @@ def personal_feed(user: User | _Owner, page_url: PageUrl, url_root: str, now: da
     stamp = max([c.changed for c in clubs] + ([answered_at] if answered_at else []), default=user.created_at)
     # Whatever the body shows goes into the ETag, which is also the body's cache key: the hosts of
     # answered sessions, the clubs' names and zones too (a club's update does not touch its stamp).
-    fingerprint = f"v3|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.email}|{user.locale}|{since}|" \
+    fingerprint = f"v4|{url_root}|{user.id}|{user.feed_salt}|{user.name}|{user.email}|{user.locale}|{since}|" \
         f"{answered_at.isoformat() if answered_at else ''}|" + \
         ",".join(f"{c.id}:{c.member:d}:{c.changed.isoformat()}:{c.timezone}:{c.name}" for c in clubs)
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
@@ -394,8 +437,9 @@ def personal_feed(user: User | _Owner, page_url: PageUrl, url_root: str, now: da
         closures = meetings.closures_of(sorted({s.club_id for s in series}))
         events = [e for s in series for e in series_events(s, closures[s.club_id], page_url, reader=reader)]
         with force_locale(user.locale):
-            name = str(_l("Clubapp: my meetings"))
-        return build_calendar(name, events)
+            name, description = str(personal_feed_name()), str(_l("The meetings of my clubs, with my answers."))
+        return build_calendar(name, events, description=description,
+                              timezone=next((c.timezone for c in clubs if c.member), None))
 
     return Feed(etag, stamp, build)
 
@@ -405,33 +449,45 @@ def club_feed(slug: str, page_url: PageUrl, url_root: str) -> Feed:
     club = db.session.scalar(sa.select(Club).where(Club.slug == slug))
     if club is None or not club.is_public:
         raise NotFound(_l("No such club."))
-    fingerprint = f"v2|{url_root}|club|{club.id}|{club.name}|{club.timezone}|{club.description}|" \
+    fingerprint = f"v3|{url_root}|club|{club.id}|{club.name}|{club.timezone}|{club.description}|" \
         f"{club.schedule_changed_at.isoformat()}"
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def build() -> bytes:
         closures = meetings.closures_of([club.id])[club.id]
         events = [e for s in meetings.club_series(club) for e in series_events(s, closures, page_url, False)]
-        return build_calendar(club.name, events, description=club.description)
+        description = club.description or str(_l("The meetings of %(club)s.", club=club.name))
+        return build_calendar(club.name, events, description=description, timezone=club.timezone)
 
-    return Feed(etag, club.schedule_changed_at, build)
+    return Feed(etag, club.schedule_changed_at, build, public=True)
 
 
 def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with_video: bool) -> bytes:
-    """One meeting as a standalone event (for "add to calendar")."""
+    """One meeting as a standalone event (for "add to calendar").
+
+    It is the feed's event: the same UID (and RECURRENCE-ID for an occurrence of a recurring
+    series) and SEQUENCE, so that downloading it and subscribing to the feed give one event, not
+    two; no subscription properties (name, refresh interval), so that importing it adds no calendar.
+    """
     series = occurrence.series
+    zone = ZoneInfo(series.timezone)
+    index = next((i for i, v in enumerate(series.versions) if v.id == occurrence.version.id), 0)
     event = FeedEvent(
-        uid=f"meeting-{occurrence.id}@{current_app.config['FEED_UID_DOMAIN']}", title=occurrence.title,
-        start=occurrence.starts_at.astimezone(ZoneInfo(series.timezone)),
+        uid=_uid(series, index, occurrence.version.effective_from), title=occurrence.title,
+        recurrence_id=_recurrence_id(occurrence, zone) if series.rrule else None,
+        start=occurrence.starts_at.astimezone(zone),
         duration=occurrence.ends_at - occurrence.starts_at, description=occurrence.description,
         video_url=occurrence.video_url if with_video else None, venue=occurrence.venue,
-        page_url=page_url(occurrence.id), sequence=series.sequence,
-        created=series.created_at, last_modified=_modified(series, occurrence),
+        page_url=page_url(occurrence.id), sequence=_sequence(series),
+        created=series.created_at, organizer=_organizer(series), last_modified=_modified(series, occurrence),
         cancelled=occurrence.is_cancelled, categories=(series.club.name,))
-    return build_calendar(occurrence.title, [event])
+    return build_calendar(None, [event], subscription=False)
 
 
 # HTTP: the same answer from the Flask route and from the fast path in front of it
+
+PUBLIC_CACHE = "public, max-age=900"  # a public club feed: proxies may serve it for 15 minutes
+
 
 def answer(feed: Feed, if_none_match: str | None, if_modified_since: datetime | None,
            filename: str) -> tuple[int, dict[str, str]]:
@@ -441,7 +497,7 @@ def answer(feed: Feed, if_none_match: str | None, if_modified_since: datetime | 
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(last_modified, usegmt=True),
-        "Cache-Control": "private, max-age=0, must-revalidate",
+        "Cache-Control": PUBLIC_CACHE if feed.public else "private, max-age=0, must-revalidate",
         "Content-Disposition": f'inline; filename="{filename}"',
         "Content-Type": "text/calendar; charset=utf-8",
     }
