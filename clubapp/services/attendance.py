@@ -77,7 +77,7 @@ def check_in(user: User, meeting_id: str, now: datetime | None = None) -> Attend
                                   updated_at=now)
         db.session.add(record)
         try:
-            db.session.commit()
+            db.session.flush()
         except IntegrityError:  # a double click raced: the other request recorded it
             db.session.rollback()
             return db.session.scalar(sa.select(AttendanceRecord).where(
@@ -127,7 +127,7 @@ def set_status(officer: User, meeting_id: str, user_id: int | str, status: str, 
         record.source = "officer"
         record.recorded_by_id = officer.id
         record.updated_at = now
-        db.session.commit()
+        db.session.flush()
         return record
 
     return retrying(work)
@@ -155,7 +155,7 @@ def set_holiday(officer: User, meeting_id: str, holiday: bool) -> meetings.Occur
         db.session.add(override)
     override.holiday = holiday
     override.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return meetings.get_occurrence(meeting_id, officer)
 
 
@@ -210,5 +210,5 @@ def set_visitor_attendance(officer: User, meeting_id: str, visitor_id: int, atte
                                                                           occurrence.original_date):
         raise NotFound(_l("No such visitor."))
     visitor.attended = attended
-    db.session.commit()
+    db.session.flush()
     return visitor

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Closure, Club, MeetingSeries, Membership, OccurrenceOverride, SeriesVersion, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks
+from clubapp.services import checks, locking
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Invalid, NotFound
 
@@ -268,7 +269,7 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
     ))
     db.session.add(series)
     _touch(club)
-    db.session.commit()
+    db.session.flush()
     return series
 
 
@@ -318,19 +319,23 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
         if until_day < today(series, now):
             raise Invalid(_l("A series cannot end in the past."), field="until")
         until = local_instant(until_day + timedelta(days=1), time(0), ZoneInfo(series.timezone)) - timedelta(seconds=1)
-    if "rsvp_close_minutes" in data:  # the whole series: not versioned
-        series.rsvp_close_minutes = _close_minutes(data)
-    if changes:
-        _apply_from(series, changes, from_date, now)
-    if until is not None:
-        series.until = until.astimezone(UTC)
-    if changes or until is not None:
-        _touch(series.club, series)
-    db.session.commit()
-    if "capacity" in changes:
-        from clubapp.services import rsvp
+    close_minutes = _close_minutes(data) if "rsvp_close_minutes" in data else None
+    # A capacity change promotes the waitlists in the same unit of work, under the write lock
+    # (the promotion takes each occurrence's key inside it): taken before anything is written.
+    with locking.exclusive_all(()) if "capacity" in changes else nullcontext():
+        if "rsvp_close_minutes" in data:  # the whole series: not versioned
+            series.rsvp_close_minutes = close_minutes
+        if changes:
+            _apply_from(series, changes, from_date, now)
+        if until is not None:
+            series.until = until.astimezone(UTC)
+        if changes or until is not None:
+            _touch(series.club, series)
+        db.session.flush()
+        if "capacity" in changes:
+            from clubapp.services import rsvp
 
-        rsvp.promote_after_capacity_change(series.id, now)
+            rsvp.promote_after_capacity_change(series.id, now)
     return series
 
 
@@ -528,7 +533,7 @@ def update_occurrence(user: User, meeting_id: str, data: dict[str, Any]) -> Occu
     override.sequence += 1
     override.updated_at = utcnow()
     _touch(series.club)
-    db.session.commit()
+    db.session.flush()
     return get_occurrence(meeting_id, user)
 
 
@@ -595,7 +600,7 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
                       reason=_text({"reason": reason}, "reason", 200), created_by_id=user.id)
     db.session.add(closure)
     _touch_closures(club)
-    db.session.commit()
+    db.session.flush()
     return closure
 
 
@@ -607,7 +612,7 @@ def delete_closure(user: User, club: Club, closure_id: int | str) -> None:
         raise NotFound(_l("No such closure."))
     db.session.delete(closure)
     _touch_closures(club)
-    db.session.commit()
+    db.session.flush()
 
 
 def club_closures(club: Club) -> list[Closure]:

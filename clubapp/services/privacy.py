@@ -182,7 +182,7 @@ def _erase(user: User, now: datetime | None) -> None:
     rsvp.release(user, now, everywhere=True)
     _erase_traces(user)
     db.session.delete(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def _erase_traces(user: User) -> None:
