@@ -17,7 +17,6 @@ WAYS = {
     "is removed": lambda president, club, gone: membership.remove_member(president, club, gone.id),
     "erases the account": lambda president, club, gone: privacy.delete_account(gone, TEST_PASSWORD),
 }
-commit()
 
 
 @pytest.fixture
