@@ -39,6 +39,7 @@ test-clock: $(VENV)/.dev node_modules/.installed
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check clubapp tests
+	$(BIN)/mypy clubapp/core clubapp/services
 
 # Feed throughput under gunicorn and wrk, written to bench/results.md.
 bench: $(VENV)/.runtime

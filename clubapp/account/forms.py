@@ -6,21 +6,22 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
+from clubapp.core import limits
 from clubapp.core.passwords import MAX_LENGTH, MIN_LENGTH
 from clubapp.forms import TimezoneField, language_choices, revoke_tokens_field, rotate_feed_field
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=limits.NAME)])
     timezone = TimezoneField()
     locale = SelectField(_l("Language"), choices=language_choices())
-    business_name = StringField(_l("Business name"), validators=[Optional(), Length(max=120)])
-    category = StringField(_l("Category (profession)"), validators=[Optional(), Length(max=80)],
+    business_name = StringField(_l("Business name"), validators=[Optional(), Length(max=limits.NAME)])
+    category = StringField(_l("Category (profession)"), validators=[Optional(), Length(max=limits.CATEGORY)],
                            description=_l("e.g. roofer, chartered accountant, florist"))
-    city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    website = URLField(_l("Website"), validators=[Optional(), Length(max=255)])
-    bio = TextAreaField(_l("Short bio"), validators=[Optional(), Length(max=1000)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=limits.CITY)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=limits.PHONE)])
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=limits.WEBSITE)])
+    bio = TextAreaField(_l("Short bio"), validators=[Optional(), Length(max=limits.BIO)])
     submit = SubmitField(_l("Save my profile"))
 
 
@@ -34,7 +35,7 @@ class PasswordForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    label = StringField(_l("Label"), validators=[DataRequired(), Length(max=80)],
+    label = StringField(_l("Label"), validators=[DataRequired(), Length(max=limits.TOKEN_LABEL)],
                         description=_l("What the token is for, e.g. “CRM sync”."))
     submit = SubmitField(_l("Create a token"))
 

@@ -13,7 +13,7 @@ from clubapp.account import bp
 from clubapp.account.forms import DeleteAccountForm, PasswordForm, ProfileForm, TokenForm
 from clubapp.auth.session import start_session
 from clubapp.core import profile as profile_rules
-from clubapp.services import accounts, feeds, privacy
+from clubapp.services import accounts, audit, feeds, privacy
 from clubapp.services.errors import ServiceError
 from clubapp.web import flash_ended_credentials, form_error, refused
 from clubapp.web import me as _me
@@ -66,6 +66,7 @@ def settings():  # type: ignore[no-untyped-def]
     return render_template("account/settings.html", tokens=accounts.list_api_tokens(_me()), form=TokenForm(),
                            new_token=session.pop("new_token", None), delete_form=DeleteAccountForm(),
                            action_form=FlaskForm(), feed_url=feed_url, webcal_url=webcal_url,
+                           security=audit.security_activity(_me()),
                            google_feed_url="https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""))
 
 

@@ -13,6 +13,7 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest import abort
 
 from clubapp import unit_of_work
+from clubapp.api.openapi import ClubappDocPlugin
 from clubapp.api.schemas import Error
 from clubapp.extensions import csrf
 from clubapp.models import User
@@ -34,6 +35,7 @@ class Api(SmorestApi):
 
 
 api = Api(spec_kwargs={
+    "extra_plugins": [ClubappDocPlugin()],
     "info": {"description": "Clubapp's public JSON API. Authenticate with `Authorization: Bearer <token>`; "
                             "create a token with POST /api/v1/tokens or on the settings page."},
 })
@@ -143,6 +145,7 @@ def init_api(app: Flask) -> None:
     """Register the API blueprints and the docs page."""
     from clubapp.api import accounts as accounts_api
     from clubapp.api import attendance as attendance_api
+    from clubapp.api import audit as audit_api
     from clubapp.api import clubs as clubs_api
     from clubapp.api import docs
     from clubapp.api import meetings as meetings_api
@@ -152,7 +155,7 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (accounts_api.blp, clubs_api.blp, meetings_api.blp, attendance_api.blp,
-                      referrals_api.blp):
+                      referrals_api.blp, audit_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(docs.bp)

@@ -6,13 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from clubapp.core import limits
 from clubapp.core.passwords import MAX_LENGTH, MIN_LENGTH
 from clubapp.forms import TimezoneField, language_choices, revoke_tokens_field, rotate_feed_field, strip
 
 
 class SignupForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=limits.NAME)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=limits.EMAIL)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
                              description=_l("At least %(n)d characters.", n=MIN_LENGTH))
     timezone = TimezoneField(default="Europe/Paris", render_kw={"data-browser-default": ""})
@@ -22,7 +23,7 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=limits.EMAIL)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
@@ -30,7 +31,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=limits.EMAIL)])
     submit = SubmitField(_l("Send me a link"))
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("clubs", __name__)
 
-from clubapp.clubs import routes  # noqa: E402,F401
+from clubapp.clubs import audit, routes  # noqa: E402,F401

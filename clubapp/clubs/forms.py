@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from clubapp.core import limits
 from clubapp.forms import TimezoneField, strip
 
 
@@ -28,10 +29,10 @@ def _between(low: int, high: int) -> NumberRange:
 
 
 class ClubForm(FlaskForm):
-    name = StringField(_l("Club name"), validators=[DataRequired(), Length(max=120)],
+    name = StringField(_l("Club name"), validators=[DataRequired(), Length(max=limits.NAME)],
                        description=_l("e.g. BNI Vichy Avenir"))
     timezone = TimezoneField(default="Europe/Paris")
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)],
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=limits.MEETING_DESCRIPTION)],
                                 description=_l("When and how the club meets, who it is for."))
     category_exclusive = BooleanField(_l("One member per category (profession)"))
     visibility = RadioField(_l("Visibility"), choices=[
@@ -51,27 +52,28 @@ class ClubForm(FlaskForm):
 
 
 class NetworkForm(FlaskForm):
-    name = StringField(_l("Network name"), validators=[DataRequired(), Length(max=120)],
+    name = StringField(_l("Network name"), validators=[DataRequired(), Length(max=limits.NAME)],
                        description=_l("e.g. Dynabuy Auvergne"))
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=limits.REFERRAL_DESCRIPTION)])
     submit = SubmitField(_l("Create the network"))
 
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email of the person to invite"), filters=[strip],
-                       validators=[DataRequired(), Email(), Length(max=254)])
+                       validators=[DataRequired(), Email(), Length(max=limits.EMAIL)])
     role = SelectField(_l("Role"), choices=role_choices, default="member")
     submit = SubmitField(_l("Send the invitation"))
 
 
 class AcceptForm(FlaskForm):
-    category = StringField(_l("Your category (profession) in this club"), validators=[Optional(), Length(max=80)])
+    category = StringField(_l("Your category (profession) in this club"),
+                           validators=[Optional(), Length(max=limits.CATEGORY)])
     submit = SubmitField(_l("Join the club"))
 
 
 class JoinForm(FlaskForm):
-    category = StringField(_l("Your category (profession)"), validators=[Optional(), Length(max=80)])
-    message = TextAreaField(_l("A word for the officers"), validators=[Optional(), Length(max=1000)])
+    category = StringField(_l("Your category (profession)"), validators=[Optional(), Length(max=limits.CATEGORY)])
+    message = TextAreaField(_l("A word for the officers"), validators=[Optional(), Length(max=limits.JOIN_MESSAGE)])
     submit = SubmitField(_l("Ask to join"))
 
 
@@ -81,7 +83,7 @@ class RoleForm(FlaskForm):
 
 
 class MyMembershipForm(FlaskForm):
-    category = StringField(_l("My category in this club"), validators=[Optional(), Length(max=80)])
+    category = StringField(_l("My category in this club"), validators=[Optional(), Length(max=limits.CATEGORY)])
     public_listing = BooleanField(
         _l("Show my business, category, city and website on the club's public listing"),
         description=_l("When on, people outside your clubs who find you in the directory also see your email "

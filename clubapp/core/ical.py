@@ -127,7 +127,7 @@ def vtimezone(tzid: str) -> Timezone:
     initial.add("tzoffsetto", offset)
     if name:
         initial.add("tzname", name)
-    parts.append((initial["DTSTART"].dt, initial))
+    parts.append((start.replace(tzinfo=None), initial))
     for first, last, candidates, count in runs:
         part = TimezoneDaylight() if first.daylight else TimezoneStandard()
         part.add("dtstart", first.onset)
@@ -198,7 +198,8 @@ class _Text(vText):
 
     def to_ical(self) -> bytes:
         text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n").encode(self.encoding)
+        encoding: str = getattr(self, "encoding", "utf-8")
+        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n").encode(encoding)
 
 
 def _location(venue: str | None, video_url: str | None) -> str | None:
@@ -254,7 +255,8 @@ def fold(line: str, limit: int = 75) -> str:
     if line.isascii():
         if len(line) < limit:
             return line
-        parts, start = [], 0
+        parts: list[str] = []
+        start = 0
         while len(line) - start >= limit:
             end = start + limit - 1
             if end - start > 1 and line[end - 1] in "\\^":
@@ -263,7 +265,9 @@ def fold(line: str, limit: int = 75) -> str:
             start = end
         parts.append(line[start:])
         return "\r\n ".join(parts)
-    parts, current, size = [], [], 0
+    parts = []
+    current: list[str] = []
+    size = 0
     for char in line:
         width = len(char.encode())
         if current and size + width >= limit:

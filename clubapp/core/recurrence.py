@@ -81,8 +81,8 @@ def _parse_until(value: str) -> datetime:
     return until
 
 
-def parse_rule(text: str) -> Rule:
-    """Parse and validate an RRULE value (without DTSTART); RuleError names what is unsupported."""
+def _split(text: str) -> dict[str, str]:
+    """NAME=VALUE parts of an RRULE value, upper-cased, each supported and given once."""
     if not isinstance(text, str) or not text.strip():
         raise RuleError("FREQ", "the rule is empty")
     raw = text.strip()
@@ -101,56 +101,72 @@ def parse_rule(text: str) -> Rule:
         if name in parts:
             raise RuleError(name, "given twice")
         parts[name] = value.strip().upper()
+    return parts
+
+
+def _whole(value: str, part: str, low: int, high: int) -> int:
+    """An ASCII whole number in [low, high]."""
+    if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+        raise RuleError(part, f"expected a whole number from {low} to {high}")
+    return int(value)
+
+
+def _byday(value: str, freq: str) -> tuple[tuple[int | None, str], ...]:
+    """Weekdays, with a position (1 to 5, or -1) for monthly rules only."""
+    byday: list[tuple[int | None, str]] = []
+    for item in value.split(","):
+        match = _BYDAY_RE.match(item.strip())
+        if not match:
+            raise RuleError("BYDAY", f"{item} is not a weekday like MO or 1TU")
+        ordinal = int(match.group(1)) if match.group(1) else None
+        if ordinal is not None and (freq != "MONTHLY" or ordinal not in (1, 2, 3, 4, 5, -1)):
+            raise RuleError("BYDAY", f"{item}: a position (1 to 5, or -1 for the last) only with FREQ=MONTHLY")
+        byday.append((ordinal, match.group(2)))
+    if len({d for _o, d in byday}) != len(byday):
+        raise RuleError("BYDAY", "a weekday is given twice")
+    if freq == "MONTHLY" and (len(byday) != 1 or byday[0][0] is None):
+        raise RuleError("BYDAY", "with FREQ=MONTHLY give one weekday with its position, like 1TU or -1FR")
+    return tuple(byday)
+
+
+def _bymonthday(value: str) -> tuple[int, ...]:
+    """Days of the month, 1 to 31 or -1 for the last."""
+    days = []
+    for item in value.split(","):
+        try:
+            day = int(item)
+        except ValueError:
+            raise RuleError("BYMONTHDAY", f"{item} is not a day of the month") from None
+        if not (1 <= day <= 31 or day == -1):
+            raise RuleError("BYMONTHDAY", "expected 1 to 31, or -1 for the last day")
+        days.append(day)
+    return tuple(days)
+
+
+def parse_rule(text: str) -> Rule:
+    """Parse and validate an RRULE value (without DTSTART); RuleError names what is unsupported."""
+    parts = _split(text)
     freq = parts.get("FREQ")
     if freq is None:
         raise RuleError("FREQ", "missing")
     if freq not in FREQUENCIES:
         raise RuleError("FREQ", f"{freq} is not supported (DAILY, WEEKLY or MONTHLY)")
-    interval = 1
-    if "INTERVAL" in parts:
-        if not parts["INTERVAL"].isascii() or not parts["INTERVAL"].isdigit() or not 1 <= int(parts["INTERVAL"]) <= 52:
-            raise RuleError("INTERVAL", "expected a whole number from 1 to 52")
-        interval = int(parts["INTERVAL"])
     if parts.get("WKST", "MO") != "MO":
         raise RuleError("WKST", "only MO is supported")
-    byday: list[tuple[int | None, str]] = []
-    if "BYDAY" in parts:
-        for item in parts["BYDAY"].split(","):
-            match = _BYDAY_RE.match(item.strip())
-            if not match:
-                raise RuleError("BYDAY", f"{item} is not a weekday like MO or 1TU")
-            ordinal = int(match.group(1)) if match.group(1) else None
-            if ordinal is not None and (freq != "MONTHLY" or ordinal not in (1, 2, 3, 4, 5, -1)):
-                raise RuleError("BYDAY", f"{item}: a position (1 to 5, or -1 for the last) only with FREQ=MONTHLY")
-            byday.append((ordinal, match.group(2)))
-        if len({d for _o, d in byday}) != len(byday):
-            raise RuleError("BYDAY", "a weekday is given twice")
-    if freq == "MONTHLY" and byday and (len(byday) != 1 or byday[0][0] is None):
-        raise RuleError("BYDAY", "with FREQ=MONTHLY give one weekday with its position, like 1TU or -1FR")
-    bymonthday: list[int] = []
+    interval = _whole(parts["INTERVAL"], "INTERVAL", 1, 52) if "INTERVAL" in parts else 1
+    byday = _byday(parts["BYDAY"], freq) if "BYDAY" in parts else ()
+    bymonthday: tuple[int, ...] = ()
     if "BYMONTHDAY" in parts:
         if freq != "MONTHLY":
             raise RuleError("BYMONTHDAY", "only with FREQ=MONTHLY")
         if byday:
             raise RuleError("BYMONTHDAY", "give BYDAY or BYMONTHDAY, not both")
-        for item in parts["BYMONTHDAY"].split(","):
-            try:
-                day = int(item)
-            except ValueError:
-                raise RuleError("BYMONTHDAY", f"{item} is not a day of the month") from None
-            if not (1 <= day <= 31 or day == -1):
-                raise RuleError("BYMONTHDAY", "expected 1 to 31, or -1 for the last day")
-            bymonthday.append(day)
-    count = None
-    if "COUNT" in parts:
-        if "UNTIL" in parts:
-            raise RuleError("COUNT", "give COUNT or UNTIL, not both")
-        if not parts["COUNT"].isascii() or not parts["COUNT"].isdigit() or not 1 <= int(parts["COUNT"]) <= MAX_COUNT:
-            raise RuleError("COUNT", f"expected a whole number from 1 to {MAX_COUNT}")
-        count = int(parts["COUNT"])
+        bymonthday = _bymonthday(parts["BYMONTHDAY"])
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise RuleError("COUNT", "give COUNT or UNTIL, not both")
+    count = _whole(parts["COUNT"], "COUNT", 1, MAX_COUNT) if "COUNT" in parts else None
     until = _parse_until(parts["UNTIL"]) if "UNTIL" in parts else None
-    return Rule(freq=freq, interval=interval, byday=tuple(byday), bymonthday=tuple(bymonthday),
-                count=count, until=until)
+    return Rule(freq=freq, interval=interval, byday=byday, bymonthday=bymonthday, count=count, until=until)
 
 
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:

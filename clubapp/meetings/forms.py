@@ -20,12 +20,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from clubapp.core.recurrence import WEEKDAYS
+from clubapp.core import limits
+from clubapp.core.recurrence import MAX_COUNT, WEEKDAYS
 from clubapp.forms import TimezoneField, sane_date, strip
 
 
+def agenda_length() -> Length:
+    return Length(max=limits.MEETING_DESCRIPTION)
+
+
 def duration() -> NumberRange:
-    return NumberRange(min=1, max=24 * 60, message=_l("Expected a number from %(min)s to %(max)s."))
+    return NumberRange(min=1, max=limits.DURATION_MAX_MINUTES, message=_l("Expected a number from %(min)s to %(max)s."))
 
 
 def answers_close() -> NumberRange:
@@ -66,7 +71,7 @@ class _VideoFields:
     """The video choice and link: a pasted link only counts when "my own link" is chosen."""
 
     video_kind = RadioField(_l("Video"), choices=video_choices, default="jitsi")
-    video_url = URLField(_l("Video link"), filters=[strip], validators=[Optional(), Length(max=500)],
+    video_url = URLField(_l("Video link"), filters=[strip], validators=[Optional(), Length(max=limits.VIDEO_URL)],
                          description=_l("Starts with https://, e.g. https://zoom.us/j/123456789"))
 
     def chosen_video_url(self) -> str | None:
@@ -83,7 +88,7 @@ class _VideoFields:
 class SeriesForm(_VideoFields, FlaskForm):
     """A new meeting: once, or on a rhythm."""
 
-    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)],
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=limits.MEETING_TITLE)],
                         description=_l("e.g. Weekly chapter meeting"))
     kind = SelectField(_l("How often"), choices=kind_choices, default="weekly")
     weekday = SelectField(_l("Day of the week"), choices=weekday_choices, default="")
@@ -99,16 +104,16 @@ class SeriesForm(_VideoFields, FlaskForm):
     timezone = TimezoneField()
     end = RadioField(_l("Ends"), choices=[("never", _l("Never")), ("count", _l("After a number of meetings")),
                                            ("until", _l("On a date"))], default="never")
-    count = IntegerField(_l("Number of meetings"), validators=[Optional(), NumberRange(min=1, max=2000)])
+    count = IntegerField(_l("Number of meetings"), validators=[Optional(), NumberRange(min=1, max=MAX_COUNT)])
     until_date = DateField(_l("Last possible date"), validators=[Optional(), sane_date])
-    venue = StringField(_l("Venue (address)"), filters=[strip], validators=[Optional(), Length(max=500)],
+    venue = StringField(_l("Venue (address)"), filters=[strip], validators=[Optional(), Length(max=limits.VENUE)],
                         description=_l("For in-person or hybrid meetings; leave empty for video only."))
     capacity = IntegerField(_l("Seats"), validators=[Optional()],
                             description=_l("Optional: beyond it, members join a waiting list."))
     rsvp_close_hours = IntegerField(_l("Answers close (hours before the start)"),
                                     validators=[Optional(), answers_close()],
                                     description=_l("Empty: members can answer until the meeting starts."))
-    description = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 5},
+    description = TextAreaField(_l("Agenda"), validators=[Optional(), agenda_length()], render_kw={"rows": 5},
                                 description=_l("What happens, in order: open networking, presentations, referrals..."))
     open_to_network = BooleanField(_l("Open to all members of the network"))
     submit = SubmitField(_l("Create the meeting"))
@@ -139,15 +144,15 @@ class SeriesEditForm(_VideoFields, FlaskForm):
 
     from_date = DateField(_l("Apply from"), validators=[InputRequired(), sane_date],
                           description=_l("Meetings from this date on change; earlier ones stay as they were."))
-    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=limits.MEETING_TITLE)])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()])
-    venue = StringField(_l("Venue (address)"), filters=[strip], validators=[Optional(), Length(max=500)])
+    venue = StringField(_l("Venue (address)"), filters=[strip], validators=[Optional(), Length(max=limits.VENUE)])
     capacity = IntegerField(_l("Seats"), validators=[Optional()])
     rsvp_close_hours = IntegerField(_l("Answers close (hours before the start)"),
                                     validators=[Optional(), answers_close()],
                                     description=_l("For the whole series. Empty: until the meeting starts."))
-    description = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 5})
+    description = TextAreaField(_l("Agenda"), validators=[Optional(), agenda_length()], render_kw={"rows": 5})
     submit = SubmitField(_l("Save the changes"))
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def,override]
@@ -167,12 +172,12 @@ class OccurrenceForm(FlaskForm):
     date = DateField(_l("Date"), validators=[InputRequired(), sane_date])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired(), duration()])
-    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 5})
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=limits.MEETING_TITLE)])
+    description = TextAreaField(_l("Agenda"), validators=[Optional(), agenda_length()], render_kw={"rows": 5})
     video_url = URLField(_l("Video link for this meeting only"), filters=[strip],
-                         validators=[Optional(), Length(max=500)],
+                         validators=[Optional(), Length(max=limits.VIDEO_URL)],
                          description=_l("Empty: the series' usual link."))
-    venue = StringField(_l("Venue (address)"), filters=[strip], validators=[Optional(), Length(max=500)])
+    venue = StringField(_l("Venue (address)"), filters=[strip], validators=[Optional(), Length(max=limits.VENUE)])
     submit = SubmitField(_l("Save this meeting"))
 
 
@@ -181,6 +186,6 @@ class ClosureForm(FlaskForm):
 
     start = DateField(_l("Closed from"), validators=[InputRequired(), sane_date])
     end = DateField(_l("Until (included)"), validators=[InputRequired(), sane_date])
-    reason = StringField(_l("Reason"), filters=[strip], validators=[Optional(), Length(max=200)],
+    reason = StringField(_l("Reason"), filters=[strip], validators=[Optional(), Length(max=limits.CLOSURE_REASON)],
                          description=_l("Shown on cancelled meetings, e.g. Summer holidays."))
     submit = SubmitField(_l("Close the club"))

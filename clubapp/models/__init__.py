@@ -1,5 +1,6 @@
 """SQLAlchemy 2.0 typed models, one module per aggregate."""
 from clubapp.models.attendance import PALMS, AttendanceRecord, Rsvp, Visitor
+from clubapp.models.audit import AuditEntry
 from clubapp.models.club import Club, Invitation, JoinRequest, Membership, Network, NetworkAdmin, Role
 from clubapp.models.meeting import Closure, MeetingSeries, OccurrenceOverride, SeriesVersion
 from clubapp.models.referral import REFERRAL_STATUSES, OneToOne, Referral
@@ -10,6 +11,7 @@ __all__ = [
     "REFERRAL_STATUSES",
     "ApiToken",
     "AttendanceRecord",
+    "AuditEntry",
     "Closure",
     "Club",
     "Invitation",

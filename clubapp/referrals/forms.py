@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, RadioField, SelectField, StringField, SubmitField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from clubapp.core import limits
 from clubapp.forms import strip
 
 
@@ -30,13 +31,16 @@ class ReferralForm(FlaskForm):
     club_id = SelectField(_l("Club"), choices=[], validate_choice=False,
                           description=_l("A club you both belong to: the referral counts there."))
     prospect_name = StringField(_l("Prospect's name"), filters=[strip],
-                                validators=[DataRequired(message=_l("Enter the prospect's name.")), Length(max=120)],
+                                validators=[DataRequired(message=_l("Enter the prospect's name.")),
+                                            Length(max=limits.NAME)],
                                 description=_l("A person or a company."))
-    prospect_email = EmailField(_l("Prospect's email"), filters=[strip], validators=[Optional(), Length(max=254)])
-    prospect_phone = TelField(_l("Prospect's phone"), filters=[strip], validators=[Optional(), Length(max=40)])
+    prospect_email = EmailField(_l("Prospect's email"), filters=[strip],
+                                validators=[Optional(), Length(max=limits.EMAIL)])
+    prospect_phone = TelField(_l("Prospect's phone"), filters=[strip],
+                              validators=[Optional(), Length(max=limits.PHONE)])
     description = TextAreaField(_l("What they need"),
                                 validators=[DataRequired(message=_l("Say what the prospect needs.")),
-                                            Length(max=2000)],
+                                            Length(max=limits.REFERRAL_DESCRIPTION)],
                                 description=_l("What the prospect is looking for, and what you already told them."))
     temperature = RadioField(_l("Temperature"), choices=temperature_choices, validate_choice=False)
     kind = RadioField(_l("Where the prospect is"), choices=kind_choices, default="external", validate_choice=False)
@@ -57,6 +61,6 @@ class OneToOneForm(FlaskForm):
     with_user_id = SelectField(_l("Member you met"), choices=[], validate_choice=False)
     club_id = SelectField(_l("Club"), choices=[], validate_choice=False)
     met_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Expected a date like 2026-11-26."))])
-    notes = TextAreaField(_l("Private notes"), validators=[Optional(), Length(max=2000)],
+    notes = TextAreaField(_l("Private notes"), validators=[Optional(), Length(max=limits.ONE_TO_ONE_NOTES)],
                           description=_l("Only the two of you see them."))
     submit = SubmitField(_l("Log the one-to-one"))

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from clubapp.core import passwords
+from clubapp.core import limits, passwords
 from clubapp.core import profile as profile_rules
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import as_id, clean, normalise_email
@@ -19,18 +19,18 @@ from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import ApiToken, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks, mail
+from clubapp.services import audit, checks, mail
 from clubapp.services.errors import Conflict, Invalid, NotFound, Unauthorised
 
 PROFILE_FIELDS = ("name", "timezone", "locale", "business_name", "category", "city", "phone", "website", "bio")
 FIELD_LIMITS = {
-    "name": 120,
-    "business_name": 120,
-    "category": 80,
-    "city": 80,
-    "phone": 40,
-    "website": 255,
-    "bio": 1000,
+    "name": limits.NAME,
+    "business_name": limits.NAME,
+    "category": limits.CATEGORY,
+    "city": limits.CITY,
+    "phone": limits.PHONE,
+    "website": limits.WEBSITE,
+    "bio": limits.BIO,
 }
 
 
@@ -156,6 +156,8 @@ def _set_password(user: User, new: str, revoke_tokens: bool, new_feed_address: b
 
     user.password_hash = passwords.hash_password(new)
     user.session_version += 1
+    audit.record(user, "password.changed", target=user, after={"tokens_revoked": revoke_tokens,
+                                                               "feed_rotated": new_feed_address})
     if revoke_tokens:
         db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
     if new_feed_address:
@@ -228,11 +230,12 @@ class IssuedToken:
 def create_api_token(user: User, label: str | None) -> IssuedToken:
     """Create a personal access token."""
     label = clean(label) or str(_l("API token"))
-    if len(label) > 80:
-        raise Invalid(_l("At most %(n)d characters.", n=80), field="label")
+    if len(label) > limits.TOKEN_LABEL:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.TOKEN_LABEL), field="label")
     secret = new_token("ca_")
     token = ApiToken(user=user, label=label, token_hash=digest(secret))
     db.session.add(token)
+    audit.record(user, "token.created", target=token, after={"label": label})
     db.session.flush()
     return IssuedToken(token, secret)
 
@@ -249,6 +252,7 @@ def revoke_api_token(user: User, token_id: int) -> None:
     token = db.session.get(ApiToken, as_id(token_id) or -1)
     if token is None or token.user_id != user.id:
         raise NotFound(_l("No such token."))
+    audit.record(user, "token.revoked", target=token, before={"label": token.label})
     db.session.delete(token)
 
 

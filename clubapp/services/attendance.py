@@ -10,11 +10,12 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from clubapp.core import limits
 from clubapp.core.text import as_id
 from clubapp.extensions import db
 from clubapp.models import PALMS, AttendanceRecord, Membership, OccurrenceOverride, Rsvp, User, Visitor
 from clubapp.models.base import utcnow
-from clubapp.services import meetings
+from clubapp.services import audit, meetings
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 from clubapp.services.locking import retrying
@@ -106,8 +107,8 @@ def set_status(officer: User, meeting_id: str, user_id: int | str, status: str, 
     require_officer(officer, occurrence.series.club)
     if status not in PALMS:
         raise Invalid(_l("Choose present, absent, late, medical or substitute."), field="status")
-    if note is not None and len(note) > 500:
-        raise Invalid(_l("At most %(n)d characters.", n=500), field="note")
+    if note is not None and len(note) > limits.ATTENDANCE_NOTE:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.ATTENDANCE_NOTE), field="note")
     if occurrence.is_cancelled:
         raise Conflict(_l("This meeting is cancelled."), code="meeting_cancelled")
     if is_holiday(occurrence):
@@ -118,6 +119,8 @@ def set_status(officer: User, meeting_id: str, user_id: int | str, status: str, 
     def work() -> AttendanceRecord:
         record = db.session.scalar(sa.select(AttendanceRecord).where(*_where(occurrence),
                                                                      AttendanceRecord.user_id == member.id))
+        audit.record(officer, "attendance.recorded", club=occurrence.club_id, target=member,
+                     before={"status": record and record.status}, after={"meeting": occurrence.id, "status": status})
         if record is None:
             record = AttendanceRecord(series_id=occurrence.series.id, original_date=occurrence.original_date,
                                       user_id=member.id)
@@ -153,6 +156,8 @@ def set_holiday(officer: User, meeting_id: str, holiday: bool) -> meetings.Occur
     if override is None:
         override = OccurrenceOverride(series=occurrence.series, original_date=occurrence.original_date, sequence=0)
         db.session.add(override)
+    audit.record(officer, "meeting.changed", club=occurrence.club_id, target=occurrence,
+                 before={"holiday": bool(override.holiday)}, after={"holiday": holiday})
     override.holiday = holiday
     override.updated_at = utcnow()
     db.session.flush()
@@ -209,6 +214,8 @@ def set_visitor_attendance(officer: User, meeting_id: str, visitor_id: int, atte
     if visitor is None or (visitor.series_id, visitor.original_date) != (occurrence.series.id,
                                                                           occurrence.original_date):
         raise NotFound(_l("No such visitor."))
+    audit.record(officer, "attendance.recorded", club=occurrence.club_id, target=visitor,
+                 before={"attended": visitor.attended}, after={"meeting": occurrence.id, "attended": attended})
     visitor.attended = attended
     db.session.flush()
     return visitor

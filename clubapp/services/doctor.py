@@ -31,7 +31,7 @@ class Finding:
     fixed: bool = False
 
     def line(self) -> str:
-        state = "fixed: " + self.fix if self.fixed else ("fix: " + self.fix if self.fix else "ask the club's officers")
+        state = "ask the club's officers" if self.fix is None else ("fixed: " if self.fixed else "fix: ") + self.fix
         return f"{self.what} {self.row_id}: {self.problem} ({state})"
 
 

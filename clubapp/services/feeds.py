@@ -29,7 +29,7 @@ from clubapp.extensions import cache, db
 from clubapp.models import Club, MeetingSeries, Membership, Rsvp, User
 from clubapp.models.base import utcnow
 from clubapp.models.meeting import Closure
-from clubapp.services import meetings
+from clubapp.services import audit, meetings
 from clubapp.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,8 @@ def feed_token(user: User) -> str:
 
 def rotate_feed_token(user: User) -> str:
     """A new feed token; the previous one (and any from an earlier SECRET_KEY) stops working at once."""
+    if user.feed_salt:  # the first address, made when first shown, is no change worth recording
+        audit.record(user, "feed.rotated", target=user)
     user.feed_salt = secrets.token_hex(16)
     token = _token_from_salt(user.feed_salt)
     user.feed_token_hash = digest(token)
@@ -108,8 +110,8 @@ def _occurrences_to_describe(series: MeetingSeries, closures: list[Closure],
     for closure in closures:
         start = local_instant(closure.start_date, time(0), zone) - timedelta(days=1)
         end = local_instant(closure.end_date, time(0), zone) + timedelta(days=2)
-        for occurrence in meetings.expand(series, start, end, closures):
-            found[occurrence.original_date] = occurrence
+        for expanded in meetings.expand(series, start, end, closures):
+            found[expanded.original_date] = expanded
     overrides = {o.original_date: o for o in series.overrides}
     for day in {*overrides, *answered}:
         occurrence = meetings._occurrence(series, day, zone, overrides.get(day), closures)
@@ -326,7 +328,10 @@ class _ValidatorQuery:
         return found
 
     def run(self, values: dict[str, Any]) -> list[tuple[Any, ...]]:
-        bound = {k: (self.binds[k](v) if self.binds.get(k) else v) for k, v in {**self.literals, **values}.items()}
+        bound = {}
+        for key, value in {**self.literals, **values}.items():
+            convert = self.binds.get(key)
+            bound[key] = convert(value) if convert is not None else value
         params: Any = [bound[name] for name in self.positional] if self.positional else bound
         connection = self.engine.raw_connection()
         try:
@@ -383,9 +388,9 @@ def personal_feed(user: User | _Owner, page_url: PageUrl, url_root: str, now: da
         assert owner is not None
         club_ids = [c.id for c in clubs if c.member]
         reader, answered_series = _reader(owner, since)
-        series = db.session.scalars(sa.select(MeetingSeries).where(sa.or_(
+        series = [s for s in db.session.scalars(sa.select(MeetingSeries).where(sa.or_(
             MeetingSeries.club_id.in_(club_ids), MeetingSeries.id.in_(answered_series))).order_by(MeetingSeries.id))
-        series = [s for s in series if meetings.can_see(owner, s)]
+            if meetings.can_see(owner, s)]
         closures = meetings.closures_of(sorted({s.club_id for s in series}))
         events = [e for s in series for e in series_events(s, closures[s.club_id], page_url, reader=reader)]
         with force_locale(user.locale):

@@ -20,6 +20,7 @@ from clubapp.models import Club, OneToOne, Referral
 
 
 def period(club: Club, first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants bounding local dates ``first`` to ``last`` (inclusive) in the club's zone."""
     zone = ZoneInfo(club.timezone)
     return local_instant(first, time(0), zone), local_instant(last + timedelta(days=1), time(0), zone)
 

@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from clubapp.core import bounds
+from clubapp.core import bounds, limits
 from clubapp.core.recurrence import Rule, RuleError, first_match, local_instant, matches, occurrence_dates, parse_rule
 from clubapp.core.text import as_id, clean
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Closure, Club, MeetingSeries, Membership, OccurrenceOverride, SeriesVersion, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks, locking
+from clubapp.services import audit, checks, locking
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Invalid, NotFound
 
@@ -120,7 +120,7 @@ def _text(data: dict[str, Any], key: str, limit: int, required: bool = False,
 
 
 def _video(data: dict[str, Any], key: str = "video_url") -> str | None:
-    value = _text(data, key, 500)
+    value = _text(data, key, limits.VIDEO_URL)
     if value and not value.lower().startswith("https://"):
         raise Invalid(_l("The video link must start with https://"), field=key)
     if value and (" " in value or len(value) < 12):
@@ -150,8 +150,8 @@ def _close_minutes(data: dict[str, Any]) -> int | None:
     value = data.get("rsvp_close_minutes")
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 7 * 24 * 60:
-        raise Invalid(_l("Expected a number from %(min)s to %(max)s.", min=0, max=7 * 24 * 60),
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limits.RSVP_CLOSE_MAX_MINUTES:
+        raise Invalid(_l("Expected a number from %(min)s to %(max)s.", min=0, max=limits.RSVP_CLOSE_MAX_MINUTES),
                       field="rsvp_close_minutes")
     return value
 
@@ -226,7 +226,7 @@ def is_member(user: User | None, series: MeetingSeries) -> bool:
 def create_series(user: User, club: Club, data: dict[str, Any], align: bool = False) -> MeetingSeries:
     """Create a recurring series (or a one-off meeting when ``rrule`` is empty); officers only."""
     require_officer(user, club)
-    title = _text(data, "title", 200, required=True)
+    title = _text(data, "title", limits.MEETING_TITLE, required=True)
     zone = data.get("timezone") or club.timezone
     if not is_valid_timezone(zone):
         raise Invalid(_l("Unknown time zone."), field="timezone")
@@ -235,15 +235,15 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
     start_date = _date(data.get("start_date"), "start_date",
                        *bounds.series_start_range(utcnow().astimezone(ZoneInfo(zone)).date()))
     held = db.session.scalar(sa.select(sa.func.count()).select_from(MeetingSeries)
-                             .where(MeetingSeries.club_id == club.id))
+                             .where(MeetingSeries.club_id == club.id)) or 0
     if held >= bounds.MAX_SERIES_PER_CLUB:
         raise Invalid(_l("A club holds at most %(n)d meeting series: end or delete one first.",
                          n=bounds.MAX_SERIES_PER_CLUB), field="start_date", code="too_many_series")
     if data.get("start_time") in (None, ""):
         raise Invalid(_l("This field is required."), field="start_time")
     start_time = _time(data.get("start_time"), "start_time")
-    duration = _positive(data, "duration_minutes", 24 * 60, allow_none=False)
-    capacity = _positive(data, "capacity", 100_000, allow_none=True)
+    duration = _positive(data, "duration_minutes", limits.DURATION_MAX_MINUTES, allow_none=False)
+    capacity = _positive(data, "capacity", limits.CAPACITY_MAX, allow_none=True)
     close_minutes = _close_minutes(data)
     rule_text = None
     if clean(data.get("rrule") if isinstance(data.get("rrule"), str) else None):
@@ -263,12 +263,14 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
         rsvp_close_minutes=close_minutes,
     )
     series.versions.append(SeriesVersion(
-        effective_from=start_date, title=title, description=_text(data, "description", 4000, multiline=True),
-        start_time=start_time, duration_minutes=duration, video_url=_video(data), venue=_text(data, "venue", 500),
-        capacity=capacity,
+        effective_from=start_date, title=title,
+        description=_text(data, "description", limits.MEETING_DESCRIPTION, multiline=True),
+        start_time=start_time, duration_minutes=duration, video_url=_video(data),
+        venue=_text(data, "venue", limits.VENUE), capacity=capacity,
     ))
     db.session.add(series)
     _touch(club)
+    audit.record(user, "series.created", club=club, target=series, after=_audit_fields(series, series.versions[0]))
     db.session.flush()
     return series
 
@@ -300,19 +302,19 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
     now = now or utcnow()
     changes: dict[str, Any] = {}
     if "title" in data and data["title"] is not None:
-        changes["title"] = _text(data, "title", 200, required=True)
+        changes["title"] = _text(data, "title", limits.MEETING_TITLE, required=True)
     if "description" in data:
-        changes["description"] = _text(data, "description", 4000, multiline=True)
+        changes["description"] = _text(data, "description", limits.MEETING_DESCRIPTION, multiline=True)
     if "start_time" in data and data["start_time"] not in (None, ""):
         changes["start_time"] = _time(data["start_time"], "start_time")
     if "duration_minutes" in data and data["duration_minutes"] is not None:
-        changes["duration_minutes"] = _positive(data, "duration_minutes", 24 * 60, allow_none=False)
+        changes["duration_minutes"] = _positive(data, "duration_minutes", limits.DURATION_MAX_MINUTES, allow_none=False)
     if "video_url" in data:
         changes["video_url"] = _video(data)
     if "venue" in data:
-        changes["venue"] = _text(data, "venue", 500)
+        changes["venue"] = _text(data, "venue", limits.VENUE)
     if "capacity" in data:
-        changes["capacity"] = _positive(data, "capacity", 100_000, allow_none=True)
+        changes["capacity"] = _positive(data, "capacity", limits.CAPACITY_MAX, allow_none=True)
     until = None
     if data.get("until") not in (None, ""):
         until_day = _date(data["until"], "until")
@@ -323,6 +325,7 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
     # A capacity change promotes the waitlists in the same unit of work, under the write lock
     # (the promotion takes each occurrence's key inside it): taken before anything is written.
     with locking.exclusive_all(()) if "capacity" in changes else nullcontext():
+        before = _audit_fields(series, series.versions[-1])  # the version in effect from now on
         if "rsvp_close_minutes" in data:  # the whole series: not versioned
             series.rsvp_close_minutes = close_minutes
         if changes:
@@ -331,6 +334,8 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
             series.until = until.astimezone(UTC)
         if changes or until is not None:
             _touch(series.club, series)
+        audit.record(user, "series.changed" if changes or until is None else "series.ended", club=series.club,
+                     target=series, before=before, after=_audit_fields(series, series.versions[-1]))
         db.session.flush()
         if "capacity" in changes:
             from clubapp.services import rsvp
@@ -364,6 +369,13 @@ def _apply_from(series: MeetingSeries, changes: dict[str, Any], from_date: Any, 
             for key, value in changes.items():
                 setattr(version, key, value)
             version.updated_at = now
+
+
+def _audit_fields(series: MeetingSeries, version: SeriesVersion) -> dict[str, Any]:
+    """What the audit log keeps of a series: its rhythm and one version's fields."""
+    until = series.until.astimezone(ZoneInfo(series.timezone)).date() if series.until else None
+    return {"start_date": series.start_date, "rrule": series.rrule, "timezone": series.timezone, "until": until,
+            "rsvp_close_minutes": series.rsvp_close_minutes, **{key: getattr(version, key) for key in VERSIONED}}
 
 
 def end_series(user: User, series: MeetingSeries, last_day: Any) -> MeetingSeries:
@@ -519,13 +531,13 @@ def update_occurrence(user: User, meeting_id: str, data: dict[str, Any]) -> Occu
             raise Invalid(_l("A meeting lasts at most 24 hours."), field="ends_at")
         override.starts_at, override.ends_at = new_start, new_end
     if "title" in data and data["title"] is not None:
-        override.title = _text(data, "title", 200, required=True)
+        override.title = _text(data, "title", limits.MEETING_TITLE, required=True)
     if "description" in data:
-        override.description = _text(data, "description", 4000, multiline=True)
+        override.description = _text(data, "description", limits.MEETING_DESCRIPTION, multiline=True)
     if "video_url" in data:
         override.video_url = _video(data)
     if "venue" in data:
-        override.venue = _text(data, "venue", 500)
+        override.venue = _text(data, "venue", limits.VENUE)
     if data.get("status") not in (None, ""):
         if data["status"] not in ("scheduled", "cancelled"):
             raise Invalid(_l("Choose scheduled or cancelled."), field="status")
@@ -533,8 +545,16 @@ def update_occurrence(user: User, meeting_id: str, data: dict[str, Any]) -> Occu
     override.sequence += 1
     override.updated_at = utcnow()
     _touch(series.club)
+    audit.record(user, "meeting.changed", club=series.club, target=occurrence, before=_occurrence_fields(occurrence),
+                 after={**_occurrence_fields(occurrence), **_occurrence_fields(override, skip_none=True)})
     db.session.flush()
     return get_occurrence(meeting_id, user)
+
+
+def _occurrence_fields(source: Occurrence | OccurrenceOverride, skip_none: bool = False) -> dict[str, Any]:
+    """What the audit log keeps of a meeting (an override's None means "as the series says")."""
+    fields = {key: getattr(source, key) for key in OCCURRENCE_FIELDS}
+    return {key: value for key, value in fields.items() if value is not None or not skip_none}
 
 
 def create_series_from_form(user: User, club: Club, data: dict[str, Any]) -> MeetingSeries:
@@ -597,9 +617,11 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
     if (last - first).days > bounds.CLOSURE_MAX_DAYS:
         raise Invalid(_l("A closure lasts at most a year."), field="to")
     closure = Closure(club_id=club.id, start_date=first, end_date=last,
-                      reason=_text({"reason": reason}, "reason", 200), created_by_id=user.id)
+                      reason=_text({"reason": reason}, "reason", limits.CLOSURE_REASON), created_by_id=user.id)
     db.session.add(closure)
     _touch_closures(club)
+    audit.record(user, "closure.created", club=club, target=closure,
+                 after={"from": first, "to": last, "reason": closure.reason})
     db.session.flush()
     return closure
 
@@ -610,6 +632,8 @@ def delete_closure(user: User, club: Club, closure_id: int | str) -> None:
     closure = db.session.get(Closure, as_id(closure_id) or -1)
     if closure is None or closure.club_id != club.id:
         raise NotFound(_l("No such closure."))
+    audit.record(user, "closure.deleted", club=club, target=closure,
+                 before={"from": closure.start_date, "to": closure.end_date, "reason": closure.reason})
     db.session.delete(closure)
     _touch_closures(club)
     db.session.flush()

@@ -11,12 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from clubapp.core import limits
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.extensions import db
 from clubapp.models import Club, Invitation, JoinRequest, Membership, Network, Role, User
 from clubapp.models.base import utcnow
-from clubapp.services import checks, mail, privacy, rsvp
+from clubapp.services import audit, checks, mail, privacy, rsvp
 from clubapp.services.accounts import checked_email
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -31,7 +32,7 @@ def _role(value: Any, field: str = "role") -> Role:
 
 
 def _category(value: Any) -> str | None:
-    return checks.text({"category": value}, "category", 80)
+    return checks.text({"category": value}, "category", limits.CATEGORY)
 
 
 def _lock(club: Club) -> None:
@@ -225,8 +226,8 @@ def request_to_join(user: User, club: Club, category: str | None = None, message
     if pending_request(user, club) is not None:
         raise _already_requested()
     message = clean(message)
-    if message and len(message) > 1000:
-        raise Invalid(_l("At most %(n)d characters.", n=1000), field="message")
+    if message and len(message) > limits.JOIN_MESSAGE:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.JOIN_MESSAGE), field="message")
     join = JoinRequest(club=club, user=user, category=category, message=message)
     db.session.add(join)
     try:
@@ -315,6 +316,9 @@ def _change(club: Club, actor: User, actor_membership: Membership, membership: M
         if membership.role is Role.PRESIDENT and role is not Role.PRESIDENT and _presidents(club) <= 1:
             raise Conflict(_l("A club always needs a president: name another one first."),
                            field="role", code="last_president")
+        if role is not membership.role:
+            audit.record(actor, "role.changed", club=club, target=membership.user,
+                         before={"role": membership.role}, after={"role": role})
         membership.role = role
     if "category" in changes:
         if not (actor_membership.is_president or actor.id == membership.user_id):
@@ -351,6 +355,9 @@ def remove_member(actor: User, club: Club, user_id: int | str, now: datetime | N
                 raise Conflict(_l("A club always needs a president: name another one first."),
                                code="last_president")
             member = membership.user
+            leaving = membership.user_id == actor.id
+            audit.record(actor, "member.left" if leaving else "member.removed", club=club, target=member,
+                         before={"role": membership.role})
             db.session.delete(membership)
             rsvp.release(member, now)
             db.session.flush()

@@ -25,7 +25,7 @@ from clubapp.models import (
     User,
     Visitor,
 )
-from clubapp.services import rsvp
+from clubapp.services import audit, rsvp
 from clubapp.services.errors import Conflict, Invalid
 from clubapp.services.locking import club_key, exclusive_all, retrying
 
@@ -180,6 +180,8 @@ def _erase(user: User, now: datetime | None) -> None:
         if not others:  # a club of one disappears with its only member
             db.session.delete(db.session.get(Club, membership.club_id))
     rsvp.release(user, now, everywhere=True)
+    for club_id in [None, *db.session.scalars(sa.select(Membership.club_id).where(Membership.user_id == user.id))]:
+        audit.record(user, "account.erased", club=club_id, target=user)  # actor_id becomes NULL with the account
     _erase_traces(user)
     db.session.delete(user)
     db.session.flush()

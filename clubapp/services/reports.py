@@ -1,8 +1,10 @@
 """Attendance reports for officers: PALMS over a period, absence alerts, histories, CSV, chart data."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -116,7 +118,7 @@ def palms_csv(lines: list[PalmsLine], locale: str = "en") -> bytes:
     headers = [str(_l("Member")), *(str(label) for label in code_labels()),
                str(_l("Visitors")), str(_l("One-to-ones")), str(_l("Referrals given")),
                str(_l("Referrals received")), str(_l("TYFCB given"))]
-    rows = ([line.name, *(line.counts[c] for c in CODES), line.visitors, line.one_to_ones,
+    rows: Iterable[Sequence[Any]] = ([line.name, *(line.counts[c] for c in CODES), line.visitors, line.one_to_ones,
              line.referrals_given, line.referrals_received, _cents(line.tyfcb_given_total)] for line in lines)
     return csvout.write(headers, rows, locale)
 
