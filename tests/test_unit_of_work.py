@@ -57,7 +57,7 @@ def test_no_service_commits():
     offenders = []
     for path in sorted((ROOT / "clubapp").rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
-        if relative in ("clubapp/unit_of_work.py", "clubapp/cli.py", "clubapp/demo.py", "clubapp/backup.py"):
+        if relative in ("clubapp/unit_of_work.py", "clubapp/demo.py"):  # the edge; the demo loader is a command
             continue
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if re.search(r"\bsession\.commit\(|\bdb\.session\.commit\b", line):
