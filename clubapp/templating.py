@@ -4,14 +4,23 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time, get_timezone_location
 from flask import Flask, request
 from flask_babel import get_locale
 
+from clubapp.core import wording
 
-def datetime_in(value: Any, zone: str, format: str = "full") -> str:  # noqa: A002
-    """An instant shown in a given IANA zone, in the page's language."""
-    return format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale() or "en")
+
+def datetime_in(value: Any, zone: str) -> str:
+    """An instant as read in a given IANA zone, in the page's language, without seconds:
+    'mardi 1er décembre 2026, 07:30 (heure de Paris)'."""
+    from flask_babel import gettext as _
+
+    locale = str(get_locale() or "en")
+    moment = value.astimezone(ZoneInfo(zone))
+    day = wording.first_of_month(format_date(moment.date(), "full", locale=locale), locale)
+    place = get_timezone_location(zone, locale=locale, return_city=True)
+    return f"{day}, {format_time(moment, 'short', locale=locale)} " + _("(%(place)s time)", place=place)
 
 
 def register(app: Flask) -> None:

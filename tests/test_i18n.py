@@ -310,3 +310,14 @@ def test_role_names_are_translated(client) -> None:  # type: ignore[no-untyped-d
     html = client.get(f"/clubs/{club.id}/members").get_data(as_text=True)
     for name in ("Président", "Vice-président", "Secrétaire-trésorier", "Membre"):
         assert name in html
+
+
+def test_no_french_message_holds_its_text_twice(fr_catalog: Catalog) -> None:
+    """A merge of catalogues once glued a translation to itself ("…en route.L’invitation…en route.")."""
+    doubled = []
+    for message in fr_catalog:
+        for form in _forms(message):
+            size = len(form)
+            if any(size % part == 0 and form[:part] * (size // part) == form for part in range(8, size // 2 + 1)):
+                doubled.append(message.id)
+    assert not doubled

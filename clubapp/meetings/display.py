@@ -11,6 +11,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from clubapp.core import wording
 from clubapp.core.recurrence import WEEKDAYS, RuleError, parse_rule
 from clubapp.models import MeetingSeries
 from clubapp.models.base import utcnow
@@ -38,15 +39,16 @@ def local(instant: datetime, zone: str | None = None) -> datetime:
 
 
 def long_date(instant: datetime, zone: str | None = None) -> str:
-    """Thursday, November 26, 2026."""
-    return babel_dates.format_date(local(instant, zone).date(), "full", locale=_locale())
+    """Thursday, November 26, 2026 / mardi 1er décembre 2026."""
+    return wording.first_of_month(babel_dates.format_date(local(instant, zone).date(), "full", locale=_locale()),
+                                  _locale())
 
 
 def medium_date(day: date | datetime, zone: str | None = None) -> str:
     """Nov 26, 2026 (a date, or an instant read in ``zone``)."""
     if isinstance(day, datetime):
         day = local(day, zone).date()
-    return babel_dates.format_date(day, "medium", locale=_locale())
+    return wording.first_of_month(babel_dates.format_date(day, "medium", locale=_locale()), _locale())
 
 
 def short_time(instant: datetime, zone: str | None = None) -> str:
@@ -127,7 +129,7 @@ def rhythm(series: MeetingSeries) -> str:
             return _("Every weekday, Monday to Friday")
         return ngettext("Every day", "Every %(num)d days", rule.interval)
     if rule.freq == "WEEKLY":
-        names = ", ".join(day_name(d) for d in days)
+        names = wording.listing([day_name(d) for d in days], _locale())
         if rule.interval == 1:
             return _("Every week on %(weekday)s", weekday=names)
         return _("Every %(n)d weeks on %(weekday)s", n=rule.interval, weekday=names)
@@ -138,7 +140,7 @@ def rhythm(series: MeetingSeries) -> str:
     month_day = rule.bymonthday[0] if rule.bymonthday else series.start_date.day
     if month_day == -1:
         return _("Every month on its last day")
-    return _("Every month on day %(day)d", day=month_day)
+    return _("Every month on day %(day)s", day=wording.day_of_month(month_day, _locale()))
 
 
 def ending(series: MeetingSeries) -> str | None:

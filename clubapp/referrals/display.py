@@ -13,7 +13,7 @@ from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from clubapp.core import charts
+from clubapp.core import charts, wording
 from clubapp.core.scoring import SCORECARD
 from clubapp.referrals.forms import status_choices, temperature_choices
 
@@ -37,7 +37,7 @@ def money(amount: Decimal | float | None, currency: str | None = "EUR") -> str:
 
 def when(moment: datetime) -> str:
     """A date and a time without seconds, in the reader's time zone: Nov 23, 2026, 7:01 PM."""
-    return f"{format_date(moment, 'medium')}, {format_time(moment, 'short')}"
+    return f"{wording.first_of_month(format_date(moment, 'medium'), get_locale())}, {format_time(moment, 'short')}"
 
 
 def status_label(status: str) -> str:

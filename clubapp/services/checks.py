@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
-from clubapp.core import bounds
+from clubapp.core import bounds, wording
 from clubapp.core.text import clean
 from clubapp.services.errors import Invalid
 
@@ -20,8 +20,10 @@ LINE_BREAKS = ("\r", "\n", "\u2028", "\u2029", "\x0b", "\x0c", "\x85")
 
 def window_message(low: date, high: date) -> str:
     """'Choose a date between … and ….' in the user's language."""
-    return str(_l("Choose a date between %(low)s and %(high)s.", low=format_date(low, "medium"),
-                  high=format_date(high, "medium")))
+    locale = get_locale()
+    return str(_l("Choose a date between %(low)s and %(high)s.",
+                  low=wording.first_of_month(format_date(low, "medium"), locale),
+                  high=wording.first_of_month(format_date(high, "medium"), locale)))
 
 
 def day(value: Any, field: str, low: date = bounds.FIRST_DAY, high: date = bounds.LAST_DAY) -> date:
