@@ -31,6 +31,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_hooks(app)
     register_commands(app)
+    from clubapp import unit_of_work
+
+    unit_of_work.install(app)  # last: its after_request hook runs first, right after the view
 
     from clubapp.feeds.fastpath import FeedFastPath
 

@@ -7,6 +7,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from clubapp import unit_of_work
 from clubapp.extensions import db
 
 
@@ -37,7 +38,9 @@ def register(app: Flask) -> None:
         user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
         if user is None:
             raise click.ClickException(f"No user with the email {email}.")
-        click.echo(accounts.create_api_token(user, label).secret)
+        issued = accounts.create_api_token(user, label)
+        unit_of_work.commit()  # the command is the edge: it saves its unit of work
+        click.echo(issued.secret)
 
     @app.cli.command("doctor")
     @click.option("--fix", is_flag=True, help="Repair what can be repaired safely (the rest is listed).")
@@ -49,7 +52,7 @@ def register(app: Flask) -> None:
         for finding in findings:
             click.echo(finding.line())
         if fix:
-            db.session.commit()
+            unit_of_work.commit()
         left = [f for f in findings if not f.fixed]
         click.echo(f"{len(findings)} finding(s), {len(left)} left." if findings else "Nothing to report.")
         if left:

@@ -8,12 +8,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from clubapp import unit_of_work
 from clubapp.models import User
 from clubapp.services.errors import ServiceError
 
 
+def refused(error: ServiceError) -> None:
+    """A use case refused: roll back what it changed before failing, then show why (a flash message).
+
+    The view goes on (a redirect, a form again) with a success status, so the edge would commit.
+    """
+    unit_of_work.rollback()
+    flash(str(error.message), "error")
+
+
 def form_error(form: FlaskForm, error: ServiceError, default: str | None = None) -> None:
-    """Show a service error beside its field, or at the top of the form."""
+    """Roll back the refused use case, then show its error beside its field, or at the top of the form."""
+    unit_of_work.rollback()
     name = error.field if error.field and error.field in form._fields else default
     if name and name in form._fields:
         form._fields[name].errors = [*form._fields[name].errors, str(error.message)]

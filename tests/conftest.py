@@ -52,6 +52,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        commit()  # what the test did through the services is saved, as an earlier request would have
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -153,8 +154,23 @@ def auth_client(client: FlaskClient, user: object) -> FlaskClient:
     return client
 
 
+def commit() -> None:
+    """Save what a test changed through the services (the edge's commit: queued mail goes out).
+
+    Services never commit (clubapp.unit_of_work): a test calling them directly is the edge.
+    """
+    from flask import has_app_context
+
+    from clubapp import unit_of_work
+
+    if has_app_context():
+        unit_of_work.commit()
+
+
 def bearer(user: object, label: str = "tests") -> dict[str, str]:
     """Authorization header with a fresh personal access token of ``user``."""
     from clubapp.services import accounts
 
-    return {"Authorization": f"Bearer {accounts.create_api_token(user, label).secret}"}  # type: ignore[arg-type]
+    secret = accounts.create_api_token(user, label).secret  # type: ignore[arg-type]
+    commit()
+    return {"Authorization": f"Bearer {secret}"}

@@ -14,7 +14,7 @@ from clubapp.models import AuditEntry, Club, Role, User
 from clubapp.services import accounts, attendance, audit, feeds, meetings, membership, privacy, visitors
 from clubapp.services.errors import Conflict, Forbidden, Invalid
 from tests import factories
-from tests.conftest import TEST_PASSWORD, bearer, log_in
+from tests.conftest import TEST_PASSWORD, bearer, commit, log_in
 from tests.test_api_accounts import fresh_reads  # noqa: F401  (an autouse fixture)
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -59,9 +59,11 @@ def first_day(club) -> datetime:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def series(app, president, club, first_day):  # type: ignore[no-untyped-def]
     with app.test_request_context():
-        return meetings.create_series(president, club, {
+        created = meetings.create_series(president, club, {
             "title": "Réunion hebdomadaire", "start_date": first_day.isoformat(), "start_time": "07:30",
             "duration_minutes": 90, "rrule": f"FREQ=WEEKLY;BYDAY={DAYS[first_day.weekday()]}", "capacity": 20})
+        commit()
+        return created
 
 
 # Each action, one entry, only what changed
@@ -70,9 +72,13 @@ def test_role_change_removal_and_leaving(app, db, president, club, member):
     other = factories.MembershipFactory(club=club).user
     with app.test_request_context():
         membership.update_member(president, club, member.id, {"role": "vice_president"})
+        commit()
         membership.update_member(president, club, member.id, {"role": "vice_president", "category": "Plombier"})
+        commit()
         membership.remove_member(president, club, other.id)
+        commit()
         membership.remove_member(member, club, member.id)
+        commit()
     changed = only(db, "role.changed")
     assert (changed.actor_id, changed.club_id, changed.target) == (president.id, club.id, f"user:{member.id}")
     assert (changed.before, changed.after) == ({"role": "member"}, {"role": "vice_president"})
@@ -116,6 +122,7 @@ def test_series_created_changed_ended(app, db, president, club, series, first_da
     with app.test_request_context():
         meetings.update_series(president, series,
                                {"start_time": "08:00", "capacity": 25, "title": "Réunion hebdomadaire"})
+        commit()
         meetings.end_series(president, series, last_day.isoformat())
     changed = only(db, "series.changed")
     assert (changed.before, changed.after) == ({"start_time": "07:30:00", "capacity": 20},
@@ -131,6 +138,7 @@ def test_meeting_change_and_closures(app, db, president, club, series, first_day
     meeting_id = f"s{series.id}-{first_day:%Y%m%d}"
     with app.test_request_context():
         meetings.update_occurrence(president, meeting_id, {"status": "cancelled", "venue": "Golf de Montpensier"})
+        commit()
         closure = meetings.create_closure(president, club, first_day + timedelta(days=10),
                                           first_day + timedelta(days=20), "Vacances de Noël")
         closure_id = closure.id
@@ -187,10 +195,12 @@ def test_a_rolled_back_use_case_leaves_no_entry(app, db, president, club, member
     """The role change is recorded, then the category is refused: the edge rolls back both."""
     with app.test_request_context(), pytest.raises(Invalid):
         membership.update_member(president, club, member.id, {"role": "secretary", "category": "x" * 81})
+        commit()
     db.session.rollback()  # what every edge does with a refused use case
     assert entries(db) == [] and club.membership_of(member).role is Role.MEMBER
     with app.test_request_context(), pytest.raises(Conflict):  # the last president stays: nothing recorded
         membership.update_member(president, club, president.id, {"role": "member"})
+        commit()
     db.session.rollback()
     assert entries(db) == []
 
@@ -234,6 +244,7 @@ def test_page_shows_who_what_and_details_then_former_member_after_erasure(app, d
         name="Sophie Seconde")).user
     with app.test_request_context():
         membership.update_member(president, club, member.id, {"role": "secretary"})
+        commit()
     web = app.test_client()
     log_in(web, second.email)
     page = web.get(f"/clubs/{club.id}/audit").get_data(as_text=True)
@@ -242,6 +253,7 @@ def test_page_shows_who_what_and_details_then_former_member_after_erasure(app, d
     president_id = president.id
     with app.test_request_context():
         privacy.delete_account(president, TEST_PASSWORD)
+        commit()
     changed = only(db, "role.changed")
     assert changed.actor_id is None and changed.before == {"role": "member"}
     erased = only(db, "account.erased", club_id=club.id)
@@ -258,6 +270,7 @@ def test_page_shows_who_what_and_details_then_former_member_after_erasure(app, d
 def test_csv_has_every_row_in_the_readers_language(app, db, president, club, member, series):
     with app.test_request_context():
         membership.update_member(president, club, member.id, {"role": "secretary"})
+        commit()
     web = app.test_client()
     log_in(web, president.email)
     response = web.get(f"/clubs/{club.id}/audit.csv")

@@ -24,7 +24,7 @@ from clubapp.extensions import db
 from clubapp.models import Club, Membership, Role, User
 from clubapp.services import clubs, feeds
 from tests import factories
-from tests.conftest import bearer, log_in, make_app, submit
+from tests.conftest import bearer, commit, log_in, make_app, submit
 
 WRITERS = 3
 
@@ -45,6 +45,7 @@ class Load:
                 user = db.session.get(User, self.user_ids[k])
                 while not self.stop.is_set():
                     clubs.create_club(user, {"name": f"w{k}-{self.committed[k]:05d}", "timezone": "Europe/Paris"})
+                    commit()  # the thread is the edge of its unit of work
                     self.committed[k] += 1  # only after the commit returned
                 db.session.remove()
         except BaseException as error:  # pragma: no cover - reported by the test
@@ -151,6 +152,7 @@ def test_sqlite_backup_under_write_load_restores_every_row_to_a_working_app(live
         writer = db.session.get(User, user_ids[0])
         token = bearer(writer)
         feed_url = f"/feeds/{feeds.feed_token(writer)}.ics"
+        commit()
         db.session.remove()
     before, after = _run_under_load(live, user_ids, tmp_path / "backup.sqlite3")
     assert not Path(f"{tmp_path / 'backup.sqlite3'}-wal").exists()  # one self-contained file
@@ -186,11 +188,13 @@ def test_restore_keeps_the_current_database_and_replaces_it_while_open(live: Fla
     with live.app_context():
         user = factories.UserFactory(email="before@example.fr")
         clubs.create_club(user, {"name": "Kept", "timezone": "Europe/Paris"})
+        commit()
         db.session.remove()
     assert _cli(live, "backup", str(tmp_path / "b.sqlite3")).exit_code == 0
     with live.app_context():
         user = db.session.scalar(sa.select(User))
         clubs.create_club(user, {"name": "After the backup", "timezone": "Europe/Paris"})
+        commit()
         db.session.remove()
 
     with closing(sqlite3.connect(tmp_path / "live.sqlite3")) as other_process:  # a worker still running
@@ -315,6 +319,7 @@ def test_feed_urls_keep_working_under_another_secret_key(database_url: str) -> N
     answers too, and rotating ends both."""
     user = factories.UserFactory()
     subscribed = feeds.feed_token(user)
+    commit()
     email = user.email
     db.session.remove()
     elsewhere = make_app(database_url, SECRET_KEY="the key of the installation restored to")

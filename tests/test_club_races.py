@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from clubapp.models import Membership, Role, User
 from clubapp.services import accounts
 from tests import concurrency, factories
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, commit
 
 gunicorn = concurrency.gunicorn
 CLUBS = 20
@@ -27,6 +27,7 @@ def _clubs_with_two_presidents(n: int) -> list[tuple[int, list[tuple[int, str]]]
         second = factories.MembershipFactory(club=club, role=Role.PRESIDENT).user
         first = next(m.user for m in club.memberships if m.role is Role.PRESIDENT and m.user is not second)
         out.append((club.id, [(user.id, accounts.create_api_token(user, "race").secret) for user in (first, second)]))
+    commit()  # the tokens, for the server
     return out
 
 

@@ -14,6 +14,7 @@ from clubapp.models import Club, JoinRequest, User
 from clubapp.services import membership
 from clubapp.services.errors import Conflict
 from tests import concurrency, factories
+from tests.conftest import commit
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
 REVISION = "0006_pending_join_unique"
@@ -67,6 +68,7 @@ def test_simultaneous_join_requests_by_one_user_make_one_request(app, db):
             go()
             try:
                 membership.request_to_join(user, club, message="Bonjour")
+                commit()  # the thread is the edge of its unit of work
             except Conflict as error:
                 return error.code or "conflict"
             return "sent"

@@ -9,6 +9,7 @@ from clubapp.models import Role
 from clubapp.services import meetings
 from clubapp.services.errors import Forbidden, Invalid, NotFound
 from tests import factories
+from tests.conftest import commit
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -53,6 +54,7 @@ def test_move_one_occurrence_keeps_its_id(app, thursdays, president):
     with app.test_request_context():
         moved = meetings.update_occurrence(president, meeting_id, {
             "starts_at": "2026-12-04T12:00:00+01:00", "title": "Déjeuner de Noël", "venue": "Golf de Montpensier"})
+        commit()
         assert moved.id == meeting_id and moved.starts_at == utc(2026, 12, 4, 11, 0)
         assert moved.ends_at - moved.starts_at == timedelta(minutes=90)
         again = meetings.get_occurrence(meeting_id, president)
@@ -63,6 +65,7 @@ def test_move_ending_before_start_is_refused(app, thursdays, president):
     with app.test_request_context(), pytest.raises(Invalid) as error:
         meetings.update_occurrence(president, f"s{thursdays.id}-20261203", {
             "starts_at": "2026-12-03T09:00:00+01:00", "ends_at": "2026-12-03T08:00:00+01:00"})
+        commit()
     assert error.value.field == "ends_at"
 
 
@@ -70,8 +73,10 @@ def test_cancel_and_restore(app, thursdays, president, club):
     meeting_id = f"s{thursdays.id}-20261210"
     with app.test_request_context():
         meetings.update_occurrence(president, meeting_id, {"status": "cancelled"})
+        commit()
         assert meetings.get_occurrence(meeting_id, president).is_cancelled
         meetings.update_occurrence(president, meeting_id, {"status": "scheduled"})
+        commit()
         assert not meetings.get_occurrence(meeting_id, president).is_cancelled
 
 
@@ -84,6 +89,7 @@ def test_closure_cancels_every_occurrence_in_range_and_can_be_undone(app, thursd
             (date(2027, 1, 7), "scheduled"), (date(2027, 1, 14), "scheduled")]
         # one occurrence restored inside the closure wins over it
         meetings.update_occurrence(president, f"s{thursdays.id}-20261231", {"status": "scheduled"})
+        commit()
         assert not meetings.get_occurrence(f"s{thursdays.id}-20261231", president).is_cancelled
         meetings.delete_closure(president, club, closure.id)
         assert not meetings.get_occurrence(f"s{thursdays.id}-20261224", president).is_cancelled
@@ -98,8 +104,10 @@ def test_closure_end_before_start_refused(app, president, club):
 def test_edit_from_date_changes_future_not_past_and_keeps_single_edits(app, thursdays, president, club):
     with app.test_request_context():
         meetings.update_occurrence(president, f"s{thursdays.id}-20270114", {"title": "Soirée visiteurs"})
+        commit()
         meetings.update_series(president, thursdays, {"start_time": "08:00", "title": "Réunion BNI"},
                                from_date="2027-01-01", now=NOW)
+        commit()
         got = meetings.club_meetings(club, utc(2026, 12, 20), utc(2027, 1, 22))
     assert [(o.original_date, o.local_start().strftime("%H:%M"), o.title) for o in got] == [
         (date(2026, 12, 24), "07:30", "Réunion hebdomadaire"),
@@ -113,12 +121,14 @@ def test_edit_from_date_changes_future_not_past_and_keeps_single_edits(app, thur
 def test_edit_cannot_reach_the_past(app, thursdays, president):
     with app.test_request_context(), pytest.raises(Invalid) as error:
         meetings.update_series(president, thursdays, {"title": "x"}, from_date="2026-11-01", now=NOW)
+        commit()
     assert error.value.field == "from_date"
 
 
 def test_end_series(app, thursdays, president, club):
     with app.test_request_context():
         meetings.update_series(president, thursdays, {"until": "2026-12-10"}, now=NOW)
+        commit()
         got = meetings.club_meetings(club, utc(2026, 11, 1), utc(2027, 6, 1))
     assert [o.original_date for o in got] == [date(2026, 11, 26), date(2026, 12, 3), date(2026, 12, 10)]
 
@@ -153,6 +163,7 @@ def test_members_see_officers_edit_outsiders_get_404(app, thursdays, club):
         assert meetings.get_occurrence(meeting_id, member).title == "Réunion hebdomadaire"
         with pytest.raises(Forbidden):
             meetings.update_occurrence(member, meeting_id, {"title": "hack"})
+            commit()
         with pytest.raises(NotFound):
             meetings.get_occurrence(meeting_id, outsider)
         with pytest.raises(NotFound):

@@ -13,7 +13,7 @@ from clubapp.models.base import utcnow
 from clubapp.services import attendance, meetings, reports, rsvp
 from clubapp.services.errors import Conflict, Forbidden, Invalid
 from tests import factories
-from tests.conftest import bearer
+from tests.conftest import bearer, commit
 
 
 @pytest.fixture
@@ -34,6 +34,7 @@ def weekly(app, president, club, start: datetime, capacity=None, **extra):
             "title": "Réunion", "start_date": local.date().isoformat(), "start_time": local.strftime("%H:%M"),
             "duration_minutes": 60, "rrule": f"FREQ=WEEKLY;BYDAY={local.strftime('%a')[:2].upper()}",
             "capacity": capacity, **extra})
+        commit()
     return series, meetings.occurrence_id(series.id, local.date())
 
 
@@ -50,16 +51,22 @@ def test_capacity_and_waitlist_in_arrival_order_and_promotion(app, president, cl
     a, b, c, d = members(club, 4)
     with app.test_request_context():
         assert rsvp.answer(a, meeting, "yes").status == "confirmed"
+        commit()
         assert rsvp.answer(b, meeting, "yes").status == "confirmed"
+        commit()
         third = rsvp.answer(c, meeting, "yes")
+        commit()
         fourth = rsvp.answer(d, meeting, "yes")
+        commit()
         assert (third.status, third.waitlist_position) == ("waitlisted", 1)
         assert (fourth.status, fourth.waitlist_position) == ("waitlisted", 2)
         rsvp.withdraw(a, meeting)  # frees a seat: c is confirmed at once
+        commit()
         occurrence = meetings.get_occurrence(meeting, president)
         assert rsvp.answer_of(c, occurrence).status == "confirmed"
         assert rsvp.answer_of(d, occurrence).waitlist_position == 1
         rsvp.answer(b, meeting, "no")  # a no also frees the seat
+        commit()
         assert rsvp.answer_of(d, occurrence).status == "confirmed"
 
 
@@ -68,8 +75,11 @@ def test_double_submit_is_one_answer_and_keeps_the_place(app, president, club):
     a, b = members(club, 2)
     with app.test_request_context():
         rsvp.answer(a, meeting, "yes")
+        commit()
         rsvp.answer(b, meeting, "yes")
+        commit()
         again = rsvp.answer(b, meeting, "yes", comment="toujours là")
+        commit()
     assert again.waitlist_position == 1
     assert app.extensions["sqlalchemy"].session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) == 2
 
@@ -80,7 +90,9 @@ def test_raised_capacity_promotes_at_once(app, president, club):
     with app.test_request_context():
         for who in (a, b, c):
             rsvp.answer(who, meeting, "yes")
+            commit()
         meetings.update_series(president, series, {"capacity": 2})
+        commit()
         occurrence = meetings.get_occurrence(meeting, president)
         assert [x.status for x in rsvp.answers(occurrence)] == ["confirmed", "confirmed", "waitlisted"]
 
@@ -92,16 +104,21 @@ def test_answers_refused_when_cancelled_past_closed_or_outsider(app, president, 
     with app.test_request_context():
         with pytest.raises(Invalid):
             rsvp.answer(member, meeting, "perhaps")
+            commit()
         occurrence = meetings.get_occurrence(meeting, member)
         with pytest.raises(Conflict):
             rsvp.answer(member, meeting, "yes", now=occurrence.starts_at + timedelta(minutes=1))
+            commit()
         meetings.update_occurrence(president, meeting, {"status": "cancelled"})
+        commit()
         with pytest.raises(Conflict):
             rsvp.answer(member, meeting, "yes")
+            commit()
         from clubapp.services.errors import NotFound
 
         with pytest.raises(NotFound):
             rsvp.answer(outsider, meeting, "yes")
+            commit()
 
 
 def test_rsvp_close_set_per_series(app, president, club, db):
@@ -111,6 +128,7 @@ def test_rsvp_close_set_per_series(app, president, club, db):
     member = members(club, 1)[0]
     with app.test_request_context(), pytest.raises(Conflict):
         rsvp.answer(member, meeting, "yes")
+        commit()
 
 
 def test_check_in_window_present_then_late(app, president, club, db):
@@ -134,6 +152,7 @@ def test_officer_sheet_prefill_and_corrections(app, president, club, db):
     sent_sub, joined, silent = members(club, 3)
     with app.test_request_context():
         rsvp.answer(sent_sub, meeting, "yes", substitute_name="Marc Delorme")
+        commit()
         attendance.check_in(joined, meeting, now=start)
         rows = {r.user.id: r for r in attendance.sheet(president, meeting)}
         assert rows[sent_sub.id].suggested == "substitute"
@@ -232,6 +251,7 @@ def test_network_member_answers_network_session(app, president, db):
     _series, meeting = weekly(app, president, host, soon(), open_to_network=True)
     with app.test_request_context():
         assert rsvp.answer(neighbour, meeting, "yes").status == "confirmed"
+        commit()
 
 
 def test_roles_checked_on_each_request(app, president, club, client, db):
@@ -255,7 +275,9 @@ def test_feed_carries_my_answer_and_waitlist(app, president, club, client, db):
     a, b = members(club, 2)
     with app.test_request_context():
         rsvp.answer(a, meeting, "yes")
+        commit()
         rsvp.answer(b, meeting, "yes")
+        commit()
     feed_url = client.get("/api/v1/me", headers=bearer(b)).json["feed_url"].split("clubapp.test")[1]
     body = client.get(feed_url).get_data(as_text=True).replace("\r\n ", "")
     assert "X-CLUBAPP-PARTSTAT:ACCEPTED" in body or "X-CLUBAPP-PARTSTAT:TENTATIVE" in body  # no ATTENDEE in PUBLISH

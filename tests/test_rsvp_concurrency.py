@@ -10,6 +10,7 @@ from clubapp.models import Rsvp
 from clubapp.models.base import utcnow
 from clubapp.services import accounts, meetings
 from tests import concurrency, factories
+from tests.conftest import commit
 
 gunicorn = concurrency.gunicorn
 
@@ -31,6 +32,7 @@ def test_two_hundred_simultaneous_yes_give_exactly_twenty_seats(app, db, gunicor
     for _ in range(MEMBERS):
         member = factories.MembershipFactory(club=club).user
         tokens.append(accounts.create_api_token(member, "load").secret)
+    commit()  # the tokens, for the server
 
     results = concurrency.all_at_once([
         lambda go, token=token: concurrency.api(gunicorn, "PUT", f"/api/v1/meetings/{meeting}/rsvp", token,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from clubapp.models import AttendanceRecord, Role, Rsvp
 from clubapp.services import meetings, membership, privacy, rsvp
 from tests import factories
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, commit
 from tests.test_rsvp import members, soon, weekly
 
 WAYS = {
@@ -44,17 +44,22 @@ def test_a_vanished_seat_goes_to_the_first_waitlisted_member(app, db, president,
     gone, second, third = members(club, 3)
     with app.test_request_context():
         rsvp.answer(gone, past, "yes", now=start - timedelta(days=1))
+        commit()
         occurrence = meetings.get_occurrence(past, president)
         db.session.add(AttendanceRecord(series_id=occurrence.series.id, original_date=occurrence.original_date,
                                         user_id=gone.id, status="present"))
         db.session.commit()
         for meeting in coming:
             assert rsvp.answer(gone, meeting, "yes").status == "confirmed"
+            commit()
             assert rsvp.answer(second, meeting, "yes").status == "waitlisted"
+            commit()
         assert rsvp.answer(third, coming[0], "yes").waitlist_position == 2
+        commit()
         gone_id = gone.id
 
         WAYS[way](president, club, gone)
+        commit()
 
         for meeting in coming:
             answers = rsvp.answers(meetings.get_occurrence(meeting, president))
@@ -82,9 +87,12 @@ def test_leaving_keeps_answers_to_network_sessions_one_may_still_attend(app, db,
     other_president = factories.MembershipFactory(club=other, role=Role.PRESIDENT).user
     with app.test_request_context():
         rsvp.answer(gone, meeting, "yes")
+        commit()
         membership.remove_member(gone, club, gone.id)  # still in the network through the other club
+        commit()
         assert rsvp.answer_of(gone, meetings.get_occurrence(meeting, president)).status == "confirmed"
         membership.remove_member(other_president, other, gone.id)  # now outside: the answer goes
+        commit()
         assert rsvp.answer_of(gone, meetings.get_occurrence(meeting, president)) is None
 
 
@@ -95,6 +103,9 @@ def test_leaving_drops_the_answer_to_a_past_date_moved_to_the_future(app, db, pr
     with app.test_request_context():
         meetings.update_occurrence(president, past, {"starts_at": later.isoformat(),
                                                      "ends_at": (later + timedelta(hours=1)).isoformat()})
+        commit()
         rsvp.answer(gone, past, "yes")
+        commit()
         membership.remove_member(gone, club, gone.id)
+        commit()
         assert rsvp.answers(meetings.get_occurrence(past, president)) == []

@@ -15,7 +15,7 @@ from clubapp.auth.session import start_session
 from clubapp.core import profile as profile_rules
 from clubapp.services import accounts, audit, feeds, privacy
 from clubapp.services.errors import ServiceError
-from clubapp.web import flash_ended_credentials, form_error
+from clubapp.web import flash_ended_credentials, form_error, refused
 from clubapp.web import me as _me
 
 
@@ -92,7 +92,7 @@ def create_token():  # type: ignore[no-untyped-def]
         try:
             issued = accounts.create_api_token(_me(), form.label.data)
         except ServiceError as error:
-            flash(str(error.message), "error")
+            refused(error)
         else:
             session["new_token"] = issued.secret
             flash(_("Token created. Copy it now: it will not be shown again."), "success")
@@ -130,7 +130,7 @@ def delete():  # type: ignore[no-untyped-def]
         try:
             privacy.delete_account(_me(), form.password.data)
         except ServiceError as error:
-            flash(str(error.message), "error")
+            refused(error)
             return redirect(url_for("account.settings") + "#delete")
         logout_user()
         session.clear()

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_smorest import Api as SmorestApi
 from flask_smorest import abort
 
+from clubapp import unit_of_work
 from clubapp.api.openapi import ClubappDocPlugin
 from clubapp.api.schemas import Error
 from clubapp.extensions import csrf
@@ -51,6 +52,9 @@ def current_api_user() -> User:
         user = account_service.user_for_api_token(secret.strip())
         if user is None:
             raise Unauthorised(_("This token is not valid (revoked, or mistyped)."), code="invalid_token")
+        # The token's last use is the edge's own bookkeeping, saved before the use case starts:
+        # a write use case must begin with nothing pending (locking.exclusive).
+        unit_of_work.commit()
         g.api_user = user
         g.personal = True  # answers carry personal data: Cache-Control: no-store, no referrer
     return user

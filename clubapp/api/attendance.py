@@ -8,11 +8,12 @@ from flask import Response, g, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from clubapp import unit_of_work
 from clubapp.api import auth_required, require_token
 from clubapp.api.schemas import Body, Error, IdField, Out, day, email, text
 from clubapp.core import limits
 from clubapp.models import PALMS, User, Visitor
-from clubapp.services import attendance, meetings, reports, rsvp, visitors
+from clubapp.services import attendance, mail, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
 
 blp = Blueprint("api_attendance", __name__, description="RSVP, attendance, visitors")
@@ -158,9 +159,9 @@ def list_attendance(user: User, meeting_id: str):  # type: ignore[no-untyped-def
 @auth_required
 def invite_visitor(user: User, data: dict, meeting_id: str):  # type: ignore[no-untyped-def]
     """Invite a visitor: they get an email with an answer link that needs no account."""
-    visitor, _token, mailed = visitors.invite(user, meeting_id, data["name"], data["email"], data.get("company"),
-                                              _visit_link)
-    return _sent(visitor, mailed)
+    visitor, _token, delivery = visitors.invite(user, meeting_id, data["name"], data["email"], data.get("company"),
+                                                _visit_link)
+    return _sent(visitor, delivery)
 
 
 @blp.route("/meetings/<meeting_id>/visitors/<visitor_id>/resend", methods=["POST"])
@@ -170,17 +171,18 @@ def invite_visitor(user: User, data: dict, meeting_id: str):  # type: ignore[no-
 @auth_required
 def resend_visitor(user: User, meeting_id: str, visitor_id: str):  # type: ignore[no-untyped-def]
     """Send a visitor's invitation again with a new answer link (the member who invited them)."""
-    visitor, _token, mailed = visitors.resend(user, visitor_id, _visit_link)
-    return _sent(visitor, mailed)
+    visitor, _token, delivery = visitors.resend(user, visitor_id, _visit_link)
+    return _sent(visitor, delivery)
 
 
 def _visit_link(token: str) -> str:
     return url_for("attendance.visit", token=token, _external=True)
 
 
-def _sent(visitor: Visitor, mailed: bool) -> dict[str, object]:
+def _sent(visitor: Visitor, delivery: mail.Delivery) -> dict[str, object]:
+    unit_of_work.commit()  # the email goes after the commit: its outcome is known only then
     return {"id": visitor.id, "invited_by_id": visitor.invited_by_id, "name": visitor.name,
-            "company": visitor.company, "response": visitor.response, "email_sent": mailed}
+            "company": visitor.company, "response": visitor.response, "email_sent": delivery.sent}
 
 
 @blp.route("/clubs/<club_id>/reports/palms", methods=["GET"])

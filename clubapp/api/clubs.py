@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from clubapp import unit_of_work
 from clubapp.api import auth_required, path_id, require_token
 from clubapp.api.schemas import ID_PATTERN, Body, Error, IdField, Out, Patch, email, text, timezone
 from clubapp.core import limits
@@ -194,6 +195,7 @@ def _invite_link(token: str) -> str:
 
 
 def _invited(invited: membership_service.Invited) -> dict[str, object]:
+    unit_of_work.commit()  # the email goes after the commit: its outcome is known only then
     return {"id": invited.invitation.id, "token": invited.token, "url": _invite_link(invited.token),
             "email_sent": bool(invited.mailed)}
 

@@ -13,6 +13,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from clubapp import unit_of_work
 from clubapp.attendance import bp
 from clubapp.attendance.forms import AnswerForm, MarkForm, PeriodForm, VisitorForm
 from clubapp.attendance.panels import code_names
@@ -23,11 +24,11 @@ from clubapp.extensions import db
 from clubapp.meetings import display
 from clubapp.models import Club, User, Visitor
 from clubapp.models.base import utcnow
-from clubapp.services import attendance, meetings, reports, rsvp, visitors
+from clubapp.services import attendance, mail, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
 from clubapp.services.errors import Conflict, Invalid, NotFound, ServiceError
 from clubapp.web import checked_post as _checked_post
-from clubapp.web import form_error, safe_next
+from clubapp.web import form_error, refused, safe_next
 from clubapp.web import me as _me
 
 
@@ -97,7 +98,7 @@ def answer(meeting_id: str):  # type: ignore[no-untyped-def]
     try:
         result = rsvp.answer(_me(), occurrence.id, response, substitute, comment)
     except ServiceError as error:
-        flash(str(error.message), "error")
+        refused(error)
     else:
         flash(*_answer_message(result, occurrence))
     return redirect(back)
@@ -112,7 +113,7 @@ def withdraw(meeting_id: str):  # type: ignore[no-untyped-def]
     try:
         rsvp.withdraw(_me(), occurrence.id)
     except ServiceError as error:
-        flash(str(error.message), "error")
+        refused(error)
     else:
         flash(_("Your answer is withdrawn."), "info")
     return redirect(_back(occurrence))
@@ -133,7 +134,7 @@ def join(meeting_id: str):  # type: ignore[no-untyped-def]
     try:
         record = attendance.check_in(_me(), occurrence.id)
     except ServiceError as error:
-        flash(str(error.message), "error")
+        refused(error)
         return redirect(url_for("meetings.show", meeting_id=occurrence.id))
     return render_template("attendance/joining.html", occurrence=occurrence, record=record, names=code_names())
 
@@ -172,7 +173,7 @@ def mark(meeting_id: str, user_id: int):  # type: ignore[no-untyped-def]
     try:
         attendance.set_status(_me(), occurrence.id, user_id, form.status.data or "", form.note.data or None)
     except (Conflict, Invalid) as error:
-        flash(str(error.message), "error")
+        refused(error)
         return _to_sheet(occurrence)
     return _to_sheet(occurrence, f"member-{user_id}")
 
@@ -186,7 +187,7 @@ def absent_others(meeting_id: str):  # type: ignore[no-untyped-def]
     try:
         count = attendance.mark_absent_unmarked(_me(), occurrence.id)
     except (Conflict, Invalid) as error:
-        flash(str(error.message), "error")
+        refused(error)
     else:
         flash(ngettext("%(num)d member recorded.", "%(num)d members recorded.", count) if count
               else _("Every member already has a code."), "success" if count else "info")
@@ -205,7 +206,7 @@ def visitor_attendance(meeting_id: str):  # type: ignore[no-untyped-def]
     try:
         attendance.set_visitor_attendance(_me(), occurrence.id, visitor_id, request.form.get("attended", ""))
     except (Conflict, Invalid) as error:
-        flash(str(error.message), "error")
+        refused(error)
         return _to_sheet(occurrence)
     return _to_sheet(occurrence, "visitors")
 
@@ -241,21 +242,22 @@ def invite_visitor(meeting_id: str):  # type: ignore[no-untyped-def]
     form = VisitorForm()
     if form.validate_on_submit():
         try:
-            visitor, _token, mailed = visitors.invite(_me(), occurrence.id, form.name.data, form.email.data,
+            visitor, _token, delivery = visitors.invite(_me(), occurrence.id, form.name.data, form.email.data,
                                                       form.company.data, link_for=_visit_link)
         except ServiceError as error:
             form_error(form, error)
         else:
-            _say_if_mailed(visitor, mailed)
+            _say_if_mailed(visitor, delivery)
             return redirect(url_for("meetings.show", meeting_id=occurrence.id, _anchor="visitors"))
     status = 422 if request.method == "POST" else 200
     return render_template("attendance/invite_visitor.html", occurrence=occurrence, club=occurrence.series.club,
                            form=form), status
 
 
-def _say_if_mailed(visitor: Visitor, mailed: bool) -> None:
-    """Tell the member the invitation went out, or that it is saved and can be sent again."""
-    if mailed:
+def _say_if_mailed(visitor: Visitor, delivery: mail.Delivery) -> None:
+    """Commit, then tell the member the invitation went out, or that it is saved and can be sent again."""
+    unit_of_work.commit()  # the email goes after the commit: its outcome is known only then
+    if delivery.sent:
         flash(_("%(name)s is invited: an email with a link to answer is on its way.", name=visitor.name),
               "success")
     else:
@@ -268,8 +270,8 @@ def _say_if_mailed(visitor: Visitor, mailed: bool) -> None:
 def resend_visitor(meeting_id: str, visitor_id: int):  # type: ignore[no-untyped-def]
     """Send a visitor's invitation again, with a new link (the member who invited them)."""
     _checked_post()
-    visitor, _token, mailed = visitors.resend(_me(), visitor_id, link_for=_visit_link)
-    _say_if_mailed(visitor, mailed)
+    visitor, _token, delivery = visitors.resend(_me(), visitor_id, link_for=_visit_link)
+    _say_if_mailed(visitor, delivery)
     return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor="visitors"))
 
 
@@ -284,7 +286,7 @@ def visit(token: str):  # type: ignore[no-untyped-def]
         try:
             visitor = visitors.respond(token, request.form.get("response", ""))
         except ServiceError as error:
-            flash(str(error.message), "error")
+            refused(error)
         else:
             flash(_("Thank you, your answer is recorded."), "success")
         return redirect(url_for("attendance.visit", token=token))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from clubapp import unit_of_work
 from clubapp.clubs import bp
 from clubapp.clubs.forms import AcceptForm, ClubForm, InviteForm, JoinForm, MyMembershipForm, NetworkForm, RoleForm
 from clubapp.models import Club
@@ -14,7 +15,7 @@ from clubapp.services import membership as membership_service
 from clubapp.services import privacy
 from clubapp.services.errors import ServiceError
 from clubapp.web import checked_post as _checked_post
-from clubapp.web import form_error
+from clubapp.web import form_error, refused
 from clubapp.web import me as _me
 
 
@@ -126,7 +127,7 @@ def change_role(club_id: int, user_id: int):  # type: ignore[no-untyped-def]
     try:
         changed = membership_service.update_member(_me(), club, user_id, {"role": form.role.data})
     except ServiceError as error:
-        flash(str(error.message), "error")
+        refused(error)
     else:
         flash(_("%(name)s is now %(role)s.", name=changed.user.name, role=dict(form.role.choices)[form.role.data]),
               "success")
@@ -143,7 +144,7 @@ def remove(club_id: int, user_id: int):  # type: ignore[no-untyped-def]
     try:
         membership_service.remove_member(_me(), club, user_id)
     except ServiceError as error:
-        flash(str(error.message), "error")
+        refused(error)
         return redirect(url_for("clubs.show" if leaving else "clubs.members", club_id=club.id))
     if leaving:
         flash(_("You have left %(name)s.", name=club.name), "info")
@@ -165,7 +166,7 @@ def my_membership(club_id: int):  # type: ignore[no-untyped-def]
             membership_service.update_member(_me(), club, _me().id, {
                 "category": form.category.data, "public_listing": form.public_listing.data})
         except ServiceError as error:
-            flash(str(error.message), "error")
+            refused(error)
         else:
             flash(_("Saved."), "success")
     return redirect(url_for("clubs.show", club_id=club.id))
@@ -189,7 +190,8 @@ def invite(club_id: int):  # type: ignore[no-untyped-def]
 
 
 def _say_if_mailed(invited: membership_service.Invited) -> None:
-    """Tell the officer the invitation went out, or that it is saved and can be sent again."""
+    """Commit, then tell the officer the invitation went out, or that it is saved and can be sent again."""
+    unit_of_work.commit()  # the email goes after the commit: its outcome is known only then
     email = invited.invitation.email
     if invited.mailed:
         flash(_("Invitation sent to %(email)s.", email=email), "success")
@@ -252,7 +254,7 @@ def join(club_id: int):  # type: ignore[no-untyped-def]
         try:
             membership_service.request_to_join(_me(), club, form.category.data, form.message.data)
         except ServiceError as error:
-            flash(str(error.message), "error")
+            refused(error)
         else:
             flash(_("Your request is sent to the officers of %(club)s.", club=club.name), "success")
     return redirect(url_for("clubs.show", club_id=club.id))
@@ -267,7 +269,7 @@ def decide(club_id: int, request_id: int, decision: str):  # type: ignore[no-unt
     try:
         join = membership_service.decide_request(_me(), club, request_id, approve=decision == "approve")
     except ServiceError as error:
-        flash(str(error.message), "error")
+        refused(error)
     else:
         if decision == "approve":
             flash(_("%(name)s is now a member.", name=join.user.name), "success")

@@ -114,7 +114,7 @@ def sign_up(email: str, password: str, name: str, timezone: str | None = None, l
     user = User(email=email, password_hash=passwords.hash_password(password), **profile)
     db.session.add(user)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # two sign-ups raced for the same email
         db.session.rollback()
         raise Conflict(_l("An account already exists with this email."), field="email", code="email_taken") from None
@@ -131,7 +131,6 @@ def authenticate(email: str | None, password: str | None) -> User:
     assert user is not None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password or "")
-        db.session.commit()
     return user
 
 
@@ -139,7 +138,6 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     """Apply profile changes (only the known fields; others are ignored)."""
     for key, value in _checked_profile(changes, user).items():
         setattr(user, key, value)
-    db.session.commit()
     return user
 
 
@@ -153,7 +151,7 @@ def change_password(user: User, current: str, new: str, revoke_tokens: bool = Fa
 
 
 def _set_password(user: User, new: str, revoke_tokens: bool, new_feed_address: bool) -> None:
-    """The new password, with every other credential the user chose to end, in one commit."""
+    """The new password, with every other credential the user chose to end, in one unit of work."""
     from clubapp.services import feeds  # feeds reaches meetings: loaded only when needed
 
     user.password_hash = passwords.hash_password(new)
@@ -163,14 +161,12 @@ def _set_password(user: User, new: str, revoke_tokens: bool, new_feed_address: b
     if revoke_tokens:
         db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
     if new_feed_address:
-        feeds.rotate_feed_token(user)  # commits the whole change
-    db.session.commit()
+        feeds.rotate_feed_token(user)
 
 
 def end_sessions(user: User) -> None:
     """Invalidate every session of ``user`` (logout everywhere)."""
     user.session_version += 1
-    db.session.commit()
 
 
 # Password reset: a signed, expiring token bound to the current password hash, so it is
@@ -194,9 +190,9 @@ def request_password_reset(email: str, link_for: Any) -> None:
     user = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None:
         return
-    mail.send(user.email, _l("Reset your Clubapp password"), "password_reset", locale=user.locale,
-              user=user, url=link_for(reset_token(user)),
-              minutes=current_app.config["PASSWORD_RESET_SECONDS"] // 60)
+    mail.after_commit(user.email, _l("Reset your Clubapp password"), "password_reset", locale=user.locale,
+                      user=user, url=link_for(reset_token(user)),
+                      minutes=current_app.config["PASSWORD_RESET_SECONDS"] // 60)
 
 
 def user_for_reset(token: str) -> User:
@@ -240,7 +236,7 @@ def create_api_token(user: User, label: str | None) -> IssuedToken:
     token = ApiToken(user=user, label=label, token_hash=digest(secret))
     db.session.add(token)
     audit.record(user, "token.created", target=token, after={"label": label})
-    db.session.commit()
+    db.session.flush()
     return IssuedToken(token, secret)
 
 
@@ -258,11 +254,10 @@ def revoke_api_token(user: User, token_id: int) -> None:
         raise NotFound(_l("No such token."))
     audit.record(user, "token.revoked", target=token, before={"label": token.label})
     db.session.delete(token)
-    db.session.commit()
 
 
 def user_for_api_token(secret: str) -> User | None:
-    """The owner of a bearer token, recording its use; None when unknown."""
+    """The owner of a bearer token, recording its use (the edge saves it at once); None when unknown."""
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(secret)))
     if token is None:
         return None
@@ -270,5 +265,4 @@ def user_for_api_token(secret: str) -> User | None:
     # Write at most once a minute per token: a busy client should not turn reads into writes.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
-        db.session.commit()
     return token.user

@@ -78,7 +78,7 @@ def check_in(user: User, meeting_id: str, now: datetime | None = None) -> Attend
                                   updated_at=now)
         db.session.add(record)
         try:
-            db.session.commit()
+            db.session.flush()
         except IntegrityError:  # a double click raced: the other request recorded it
             db.session.rollback()
             return db.session.scalar(sa.select(AttendanceRecord).where(
@@ -130,7 +130,7 @@ def set_status(officer: User, meeting_id: str, user_id: int | str, status: str, 
         record.source = "officer"
         record.recorded_by_id = officer.id
         record.updated_at = now
-        db.session.commit()
+        db.session.flush()
         return record
 
     return retrying(work)
@@ -160,7 +160,7 @@ def set_holiday(officer: User, meeting_id: str, holiday: bool) -> meetings.Occur
                  before={"holiday": bool(override.holiday)}, after={"holiday": holiday})
     override.holiday = holiday
     override.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return meetings.get_occurrence(meeting_id, officer)
 
 
@@ -217,5 +217,5 @@ def set_visitor_attendance(officer: User, meeting_id: str, visitor_id: int, atte
     audit.record(officer, "attendance.recorded", club=occurrence.club_id, target=visitor,
                  before={"attended": visitor.attended}, after={"meeting": occurrence.id, "attended": attended})
     visitor.attended = attended
-    db.session.commit()
+    db.session.flush()
     return visitor

@@ -1,6 +1,6 @@
 """The audit log: officer and security actions, recorded inside the use case that does them.
 
-``record`` only adds a row to the session: the use case's own commit saves it with the change,
+``record`` only adds a row to the session: the unit of work's one commit saves it with the change,
 and a rolled-back change records nothing. Rows hold ids and changed fields, never names or
 secrets; names are looked up when the log is read, so an erased account reads "Former member".
 """

@@ -86,7 +86,7 @@ def create_club(user: User, data: dict[str, Any]) -> Club:
         membership.exclusive_category = user.category.casefold()
     db.session.add(membership)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # a concurrent club took the same slug
         db.session.rollback()
         raise Conflict(_l("A club with this name was created at the same moment; try again."), field="name") from None
@@ -109,7 +109,7 @@ def update_club(user: User, club: Club, data: dict[str, Any]) -> Club:
             folded = membership.category.casefold() if membership.category else None
             membership.exclusive_category = folded if club.category_exclusive else None
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         if becomes_exclusive:
@@ -127,7 +127,7 @@ def create_network(user: User, name: str, description: str | None = None) -> Net
     network = Network(name=name, slug=_unique_slug(Network, name), description=clean(description))
     network.admins.append(NetworkAdmin(user=user))
     db.session.add(network)
-    db.session.commit()
+    db.session.flush()
     return network
 
 

@@ -74,7 +74,7 @@ def feed_token(user: User) -> str:
     if user.feed_token_hash != digest(token):
         user.feed_previous_hash = user.feed_token_hash
         user.feed_token_hash = digest(token)
-        db.session.commit()
+        db.session.flush()
     return token
 
 
@@ -86,7 +86,7 @@ def rotate_feed_token(user: User) -> str:
     token = _token_from_salt(user.feed_salt)
     user.feed_token_hash = digest(token)
     user.feed_previous_hash = None
-    db.session.commit()
+    db.session.flush()
     return token
 
 

@@ -5,6 +5,9 @@ latest commits; a use case that reads then writes under contention instead start
 BEGIN IMMEDIATE, so it takes the write lock first and waits (busy_timeout) rather than failing
 with "database is locked" when its snapshot turns stale.
 PostgreSQL: a transaction-scoped advisory lock on the key serialises the same use cases.
+
+A write use case enters ``exclusive()`` first, before it reads anything it will write from; the
+lock is held until the edge commits or rolls back the unit of work (see clubapp.unit_of_work).
 """
 from __future__ import annotations
 
@@ -18,10 +21,12 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from clubapp import unit_of_work
 from clubapp.extensions import db
 
 T = TypeVar("T")
 _immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
+_held: ContextVar[bool] = ContextVar("exclusive_held", default=False)
 
 
 def on_begin(connection: sa.Connection) -> None:
@@ -67,9 +72,25 @@ def exclusive(first: int, second: int = 0) -> Iterator[None]:
 
 @contextmanager
 def exclusive_all(keys: Iterable[tuple[int, int]]) -> Iterator[None]:
-    """``exclusive()`` for several keys, taken in ascending order; a failure inside writes nothing."""
-    db.session.commit()  # end the request's read transaction: the next one starts with the lock
-    token = _immediate.set(True)
+    """``exclusive()`` for several keys, taken in ascending order; a failure inside writes nothing.
+
+    Entered at the start of a write use case: pending writes at entry are a programming error
+    (they would be saved outside the lock). Nested in another ``exclusive()``, it only takes the
+    further keys (SQLite already holds the write lock).
+    """
+    if _held.get():
+        for key in sorted(set(keys)):
+            also(*key)
+        yield
+        return
+    if unit_of_work.has_writes():
+        raise RuntimeError("exclusive() entered with unsaved writes: enter it before the use case writes")
+    # End the request's read transaction (loading the user, the club...) with a rollback, never a
+    # commit: nothing is pending, and the next transaction must start with the lock. On SQLite,
+    # pysqlite began no transaction for those reads, so the new one opens with BEGIN IMMEDIATE
+    # (on_begin); objects read before are expired and are read again under the lock.
+    db.session.rollback()
+    immediate, held = _immediate.set(True), _held.set(True)
     try:
         db.session.execute(sa.text("SELECT 1"))  # opens the transaction (SQLite: BEGIN IMMEDIATE)
         for key in sorted(set(keys)):
@@ -79,7 +100,8 @@ def exclusive_all(keys: Iterable[tuple[int, int]]) -> Iterator[None]:
         db.session.rollback()
         raise
     finally:
-        _immediate.reset(token)
+        _held.reset(held)
+        _immediate.reset(immediate)
 
 
 def _transient(error: DBAPIError) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
 from clubapp.models import Closure, Club, MeetingSeries, Membership, OccurrenceOverride, SeriesVersion, User
 from clubapp.models.base import utcnow
-from clubapp.services import audit, checks
+from clubapp.services import audit, checks, locking
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Invalid, NotFound
 
@@ -270,7 +271,7 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
     db.session.add(series)
     _touch(club)
     audit.record(user, "series.created", club=club, target=series, after=_audit_fields(series, series.versions[0]))
-    db.session.commit()
+    db.session.flush()
     return series
 
 
@@ -320,22 +321,26 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
         if until_day < today(series, now):
             raise Invalid(_l("A series cannot end in the past."), field="until")
         until = local_instant(until_day + timedelta(days=1), time(0), ZoneInfo(series.timezone)) - timedelta(seconds=1)
-    before = _audit_fields(series, series.versions[-1])  # the version in effect from now on
-    if "rsvp_close_minutes" in data:  # the whole series: not versioned
-        series.rsvp_close_minutes = _close_minutes(data)
-    if changes:
-        _apply_from(series, changes, from_date, now)
-    if until is not None:
-        series.until = until.astimezone(UTC)
-    if changes or until is not None:
-        _touch(series.club, series)
-    audit.record(user, "series.changed" if changes or until is None else "series.ended", club=series.club,
-                 target=series, before=before, after=_audit_fields(series, series.versions[-1]))
-    db.session.commit()
-    if "capacity" in changes:
-        from clubapp.services import rsvp
+    close_minutes = _close_minutes(data) if "rsvp_close_minutes" in data else None
+    # A capacity change promotes the waitlists in the same unit of work, under the write lock
+    # (the promotion takes each occurrence's key inside it): taken before anything is written.
+    with locking.exclusive_all(()) if "capacity" in changes else nullcontext():
+        before = _audit_fields(series, series.versions[-1])  # the version in effect from now on
+        if "rsvp_close_minutes" in data:  # the whole series: not versioned
+            series.rsvp_close_minutes = close_minutes
+        if changes:
+            _apply_from(series, changes, from_date, now)
+        if until is not None:
+            series.until = until.astimezone(UTC)
+        if changes or until is not None:
+            _touch(series.club, series)
+        audit.record(user, "series.changed" if changes or until is None else "series.ended", club=series.club,
+                     target=series, before=before, after=_audit_fields(series, series.versions[-1]))
+        db.session.flush()
+        if "capacity" in changes:
+            from clubapp.services import rsvp
 
-        rsvp.promote_after_capacity_change(series.id, now)
+            rsvp.promote_after_capacity_change(series.id, now)
     return series
 
 
@@ -542,7 +547,7 @@ def update_occurrence(user: User, meeting_id: str, data: dict[str, Any]) -> Occu
     _touch(series.club)
     audit.record(user, "meeting.changed", club=series.club, target=occurrence, before=_occurrence_fields(occurrence),
                  after={**_occurrence_fields(occurrence), **_occurrence_fields(override, skip_none=True)})
-    db.session.commit()
+    db.session.flush()
     return get_occurrence(meeting_id, user)
 
 
@@ -617,7 +622,7 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
     _touch_closures(club)
     audit.record(user, "closure.created", club=club, target=closure,
                  after={"from": first, "to": last, "reason": closure.reason})
-    db.session.commit()
+    db.session.flush()
     return closure
 
 
@@ -631,7 +636,7 @@ def delete_closure(user: User, club: Club, closure_id: int | str) -> None:
                  before={"from": closure.start_date, "to": closure.end_date, "reason": closure.reason})
     db.session.delete(closure)
     _touch_closures(club)
-    db.session.commit()
+    db.session.flush()
 
 
 def club_closures(club: Club) -> list[Closure]:

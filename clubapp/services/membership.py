@@ -81,11 +81,18 @@ def _add_member(club: Club, user: User, role: Role, category: str | None) -> Mem
 # Invitations
 
 class Invited(NamedTuple):
-    """A saved invitation, its secret token (shown once) and whether the email went out (None: not asked)."""
+    """An invitation, its secret token (shown once) and its email, sent after the commit (None: not asked).
+
+    ``mailed`` tells the edge, once it has committed, whether the email went out.
+    """
 
     invitation: Invitation
     token: str
-    mailed: bool | None
+    delivery: mail.Delivery | None
+
+    @property
+    def mailed(self) -> bool | None:
+        return self.delivery.sent if self.delivery is not None else None
 
 
 def invite(officer: User, club: Club, email: str, role: Any = Role.MEMBER,
@@ -107,7 +114,7 @@ def invite(officer: User, club: Club, email: str, role: Any = Role.MEMBER,
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
     )
     db.session.add(invitation)
-    db.session.commit()
+    db.session.flush()
     return Invited(invitation, token, _mail_invitation(officer, invitation, token, link_for))
 
 
@@ -125,19 +132,20 @@ def resend_invitation(officer: User, club: Club, invitation_id: int | str,
     token = new_token()
     invitation.token_hash = digest(token)
     invitation.expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])
-    db.session.commit()
+    db.session.flush()
     return Invited(invitation, token, _mail_invitation(officer, invitation, token, link_for))
 
 
 def _mail_invitation(officer: User, invitation: Invitation, token: str,
-                     link_for: Callable[[str], str] | None) -> bool | None:
-    """Email a committed invitation; False when delivery failed (the officer can send it again)."""
+                     link_for: Callable[[str], str] | None) -> mail.Delivery | None:
+    """Email the invitation once it is committed (the officer can send it again if delivery fails)."""
     if link_for is None:
         return None
     club = invitation.club
-    return mail.send(invitation.email, _l("%(name)s invites you to %(club)s", name=officer.name, club=club.name),
-                     "invitation", locale=officer.locale, club=club, inviter=officer, url=link_for(token),
-                     days=current_app.config["INVITATION_DAYS"])
+    return mail.after_commit(invitation.email, _l("%(name)s invites you to %(club)s", name=officer.name,
+                                                  club=club.name),
+                             "invitation", locale=officer.locale, club=club, inviter=officer, url=link_for(token),
+                             days=current_app.config["INVITATION_DAYS"])
 
 
 def invitation_for(token: str) -> Invitation:
@@ -176,7 +184,7 @@ def accept_invitation(user: User, token: str, category: str | None = None) -> Me
     if used.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise Conflict(_l("This invitation has already been used."), code="invitation_used")
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
@@ -197,7 +205,7 @@ def revoke_invitation(officer: User, club: Club, invitation_id: int) -> None:
     if invitation is None or invitation.club_id != club.id:
         raise NotFound(_l("No such invitation."))
     invitation.revoked_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 # Join requests (public clubs)
@@ -223,7 +231,7 @@ def request_to_join(user: User, club: Club, category: str | None = None, message
     join = JoinRequest(club=club, user=user, category=category, message=message)
     db.session.add(join)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # a simultaneous twin (double submit) was stored first: the index refused this one
         db.session.rollback()
         if pending_request(user, club) is None:
@@ -255,7 +263,7 @@ def decide_request(officer: User, club: Club, request_id: int, approve: bool) ->
     join.status = "approved" if approve else "refused"
     join.decided_at = utcnow()
     join.decided_by_id = officer.id
-    db.session.commit()
+    db.session.flush()
     return join
 
 
@@ -290,7 +298,7 @@ def update_member(actor: User, club: Club, user_id: int | str, changes: dict[str
             membership = _membership(club, user_id)
             _change(club, actor, actor_membership, membership, changes)
             try:
-                db.session.commit()
+                db.session.flush()
             except IntegrityError:
                 db.session.rollback()
                 raise _category_taken_error(str(changes.get("category"))) from None
@@ -352,7 +360,7 @@ def remove_member(actor: User, club: Club, user_id: int | str, now: datetime | N
                          before={"role": membership.role})
             db.session.delete(membership)
             rsvp.release(member, now)
-            db.session.commit()
+            db.session.flush()
 
     retrying(work)
 

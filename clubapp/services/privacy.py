@@ -184,7 +184,7 @@ def _erase(user: User, now: datetime | None) -> None:
         audit.record(user, "account.erased", club=club_id, target=user)  # actor_id becomes NULL with the account
     _erase_traces(user)
     db.session.delete(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def _erase_traces(user: User) -> None:

@@ -75,7 +75,7 @@ def give(giver: User, data: dict[str, Any]) -> Referral:
                         prospect_email=email, prospect_phone=phone, description=description,
                         temperature=int(temperature), kind=kind, status="given")
     db.session.add(referral)
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -135,7 +135,7 @@ def update_status(user: User, referral_id: Any, status: str, amount: Any = None,
         referral.amount, referral.currency, referral.closed_at = None, None, (utcnow() if status == "lost" else None)
     referral.status = status
     referral.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return referral
 
 
@@ -160,7 +160,7 @@ def log_one_to_one(user: User, data: dict[str, Any]) -> OneToOne:
         raise Invalid(_l("At most %(n)d characters.", n=limits.ONE_TO_ONE_NOTES), field="notes")
     meeting = OneToOne(club_id=club.id, logged_by_id=user.id, with_user_id=other.id, met_on=met_on, notes=notes)
     db.session.add(meeting)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 

@@ -122,7 +122,7 @@ def answer(user: User, meeting_id: str, response: str, substitute_name: str | No
             if was_confirmed and rsvp.status != "confirmed":
                 _promote(occurrence, moment)
             result = answer_of(user, occurrence)
-            db.session.commit()
+            db.session.flush()
         return result  # type: ignore[return-value]
 
     return retrying(work)
@@ -144,23 +144,27 @@ def withdraw(user: User, meeting_id: str, now: datetime | None = None) -> None:
                 db.session.flush()
                 if freed:
                     _promote(occurrence, moment)
-            db.session.commit()
+            db.session.flush()
 
     retrying(work)
 
 
 def promote_after_capacity_change(series_id: int, now: datetime | None = None) -> None:
-    """After a capacity rise, confirm waitlisted members of the series' coming occurrences."""
+    """After a capacity rise, confirm waitlisted members of the series' coming occurrences.
+
+    Call it inside ``exclusive()`` (``meetings.update_series`` does): it takes the lock of each
+    occurrence it changes, in ascending order, and flushes without committing.
+    """
     moment = now or utcnow()
-    dates = db.session.scalars(sa.select(Rsvp.original_date).where(
-        Rsvp.series_id == series_id, Rsvp.status == "waitlisted").distinct()).all()
+    dates = sorted(db.session.scalars(sa.select(Rsvp.original_date).where(
+        Rsvp.series_id == series_id, Rsvp.status == "waitlisted").distinct()).all())
     for day in dates:
         occurrence = meetings.get_occurrence(meetings.occurrence_id(series_id, day), None, need="system")
         if occurrence.ends_at <= moment:
             continue
-        with exclusive(series_id, int(day.strftime("%Y%m%d"))):
-            _promote(occurrence, moment)
-            db.session.commit()
+        also(series_id, int(day.strftime("%Y%m%d")))
+        _promote(occurrence, moment)
+    db.session.flush()
 
 
 def release(user: User, now: datetime | None = None, everywhere: bool = False) -> None:

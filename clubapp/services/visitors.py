@@ -19,10 +19,11 @@ from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def invite(member: User, meeting_id: str, name: str | None, email: str | None, company: str | None,
-           link_for: Callable[[str], str]) -> tuple[Visitor, str, bool]:
+           link_for: Callable[[str], str]) -> tuple[Visitor, str, mail.Delivery]:
     """Invite a visitor to one occurrence; they get an email with a personal answer link.
 
-    Returns the visitor, the answer token and whether the email went out (the visitor is saved either way).
+    Returns the visitor, the answer token and the email, sent after the commit: its ``sent`` tells
+    the edge whether it went out (the visitor is saved either way).
     """
     occurrence = meetings.get_occurrence(meeting_id, member)
     if not meetings.is_member(member, occurrence.series):
@@ -41,7 +42,7 @@ def invite(member: User, meeting_id: str, name: str | None, email: str | None, c
                       invited_by_id=member.id, name=name, email=email, company=company, token_hash=digest(token))
     db.session.add(visitor)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_l("This visitor is already invited to this meeting."), field="email",
@@ -49,7 +50,8 @@ def invite(member: User, meeting_id: str, name: str | None, email: str | None, c
     return visitor, token, _mail_visitor(member, visitor, occurrence, token, link_for)
 
 
-def resend(member: User, visitor_id: int | str, link_for: Callable[[str], str]) -> tuple[Visitor, str, bool]:
+def resend(member: User, visitor_id: int | str,
+           link_for: Callable[[str], str]) -> tuple[Visitor, str, mail.Delivery]:
     """Send a visitor's invitation again with a fresh link (the inviter only, before the meeting)."""
     visitor = db.session.get(Visitor, as_id(visitor_id) or -1)
     if visitor is None or visitor.invited_by_id != member.id:
@@ -61,17 +63,17 @@ def resend(member: User, visitor_id: int | str, link_for: Callable[[str], str]) 
         raise Conflict(_l("This meeting is over."), code="meeting_past")
     token = new_token()
     visitor.token_hash = digest(token)
-    db.session.commit()
+    db.session.flush()
     return visitor, token, _mail_visitor(member, visitor, occurrence, token, link_for)
 
 
 def _mail_visitor(member: User, visitor: Visitor, occurrence: meetings.Occurrence, token: str,
-                  link_for: Callable[[str], str]) -> bool:
-    """Email a committed visitor invitation; False when delivery failed (the inviter can send it again)."""
-    return mail.send(visitor.email, _l("%(name)s invites you to a meeting of %(club)s", name=member.name,
-                                       club=occurrence.series.club.name),
-                     "visitor", locale=member.locale, visitor=visitor, occurrence=occurrence, inviter=member,
-                     url=link_for(token))
+                  link_for: Callable[[str], str]) -> mail.Delivery:
+    """Email the visitor's invitation once it is committed (the inviter can send it again if delivery fails)."""
+    return mail.after_commit(visitor.email, _l("%(name)s invites you to a meeting of %(club)s", name=member.name,
+                                               club=occurrence.series.club.name),
+                             "visitor", locale=member.locale, visitor=visitor, occurrence=occurrence,
+                             inviter=member, url=link_for(token))
 
 
 def visitor_for(token: str) -> tuple[Visitor, meetings.Occurrence]:
@@ -95,5 +97,5 @@ def respond(token: str, response: str) -> Visitor:
         raise Conflict(_l("Answers to this meeting are closed."), code="answers_closed")
     visitor.response = response
     visitor.responded_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return visitor
