@@ -17,6 +17,7 @@ from clubapp.models import Role
 from clubapp.models.base import utcnow
 from clubapp.services import attendance, meetings, referrals, rsvp, visitors
 from tests import factories
+from tests.conftest import commit
 from tests.e2e.pages import DESKTOP, PHONE, Pages, log_in
 
 pytestmark = pytest.mark.browser
@@ -38,9 +39,11 @@ def _series(app, president, club, start: datetime, weeks_before: int = 0, **data
     """A series meeting at ``start``'s wall-clock time in Paris, from ``weeks_before`` weeks earlier on."""
     local = start.astimezone(PARIS)
     with app.test_request_context():
-        return meetings.create_series(president, club, {
+        series = meetings.create_series(president, club, {
             "start_date": (local.date() - timedelta(weeks=weeks_before)).isoformat(),
             "start_time": local.strftime("%H:%M"), "duration_minutes": 90, "video_url": VIDEO, **data})
+        commit()
+        return series
 
 
 def build_club(app):  # type: ignore[no-untyped-def]
@@ -74,24 +77,30 @@ def build_club(app):  # type: ignore[no-untyped-def]
             attendance.set_status(president, occurrence.id, president.id, "present")
             for first, code in codes.items():
                 attendance.set_status(president, occurrence.id, people[first].id, code)
+        commit()  # each answer below is its own use case, as each request would be
         live = meetings.get_occurrence(meetings.occurrence_id(weekly.id, today.astimezone(PARIS).date()), president)
         # Sophie announced her substitute the day before.
         rsvp.answer(people["Sophie"], live.id, "yes", substitute_name="Marc Delorme",
                     now=live.starts_at - timedelta(days=1))
+        commit()
         for first in ("Anne", "Julien", "Thomas"):
             rsvp.answer(people[first], live.id, "yes", now=live.starts_at - timedelta(days=1))
+            commit()
         visitors.invite(people["Anne"], live.id, "Paul Martin", "paul@martin-sarl.fr", "Martin SARL",
                         link_for=lambda token: f"http://localhost/visit/{token}")
         # A full visitors' day in ten days.
         special = _series(app, president, club, (now + timedelta(days=10)).replace(hour=7, minute=0),
                           title="Visitors' day", capacity=3)
         special_id = meetings.occurrence_id(special.id, special.start_date)
+        commit()
         for first in ("Anne", "Thomas", "Léa"):
             rsvp.answer(people[first], special_id, "yes")
+            commit()
         for giver, receiver in (("Karim", "Anne"), ("Karim", "Thomas"), ("Anne", "Karim"), ("Sophie", "Léa")):
             referrals.give(people[giver], {"club_id": str(club.id), "to_user_id": str(people[receiver].id),
                                            "prospect_name": "Prospect", "description": "A lead", "temperature": 3,
                                            "kind": "internal"})
+        commit()
     return president, club, people, live
 
 
