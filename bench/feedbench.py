@@ -33,8 +33,8 @@ def _weekday_on_or_after(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def seed(out: Path) -> None:
-    app = create_app()
+def api_caller(app):  # type: ignore[no-untyped-def]
+    """call(method, path, body, headers) on the app's JSON API, in process; stops the bench on any error."""
     client = app.test_client()
 
     def call(method: str, path: str, body: dict | None = None, headers: dict | None = None) -> dict:
@@ -43,9 +43,19 @@ def seed(out: Path) -> None:
             raise SystemExit(f"{method} {path}: {response.status_code} {response.get_data(as_text=True)}")
         return response.get_json()
 
-    call("POST", "/users", {"email": "president@bench.example", "password": PASSWORD, "name": "Claire Martin"})
-    token = call("POST", "/tokens", {"email": "president@bench.example", "password": PASSWORD})["token"]
-    auth = {"Authorization": f"Bearer {token}"}
+    return call
+
+
+def president(call, email: str, name: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A new account through the API, and the bearer header of its first token."""
+    call("POST", "/users", {"email": email, "password": PASSWORD, "name": name})
+    return {"Authorization": f"Bearer {call('POST', '/tokens', {'email': email, 'password': PASSWORD})['token']}"}
+
+
+def seed(out: Path) -> None:
+    app = create_app()
+    call = api_caller(app)
+    auth = president(call, "president@bench.example", "Claire Martin")
     paris = call("POST", "/clubs", {"name": "BNI Vichy Avenir", "timezone": "Europe/Paris"}, auth)["id"]
     lima = call("POST", "/clubs", {"name": "BNI Lima Miraflores", "timezone": "America/Lima"}, auth)["id"]
     today = datetime.now(UTC).date()

@@ -21,11 +21,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from feedbench import PASSWORD, api_caller, president  # noqa: E402
 
 from clubapp import create_app  # noqa: E402
 from clubapp.core import bounds  # noqa: E402
 
-PASSWORD = "bench password, not a secret"
 BUDGET_MS = {"dashboard": 500, "agenda": 1000, "schedule": 1000, "feed build": 1000}
 
 
@@ -40,16 +42,8 @@ def main(seed_file: Path, rounds: int) -> None:
     facts = json.loads(seed_file.read_text())
     app = create_app()
     api = app.test_client()
-
-    def call(method: str, path: str, body: dict | None = None, headers: dict | None = None) -> dict:
-        response = api.open(f"/api/v1{path}", method=method, json=body, headers=headers or {})
-        if response.status_code >= 300:
-            raise SystemExit(f"{method} {path}: {response.status_code} {response.get_data(as_text=True)}")
-        return response.get_json()
-
-    call("POST", "/users", {"email": "worst@bench.example", "password": PASSWORD, "name": "Paul Lefort"})
-    token = call("POST", "/tokens", {"email": "worst@bench.example", "password": PASSWORD})["token"]
-    auth = {"Authorization": f"Bearer {token}"}
+    call = api_caller(app)
+    auth = president(call, "worst@bench.example", "Paul Lefort")
     club = call("POST", "/clubs", {"name": "Club des cas limites", "timezone": "Europe/Paris"}, auth)["id"]
     earliest = bounds.series_start_range(datetime.now(UTC).date())[0] + timedelta(days=1)
     for n in range(bounds.MAX_SERIES_PER_CLUB):
