@@ -76,7 +76,9 @@ class Club(db.Model):
     schedule_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     network: Mapped[Network | None] = relationship(back_populates="clubs")
-    memberships: Mapped[list[Membership]] = relationship(back_populates="club", cascade="all, delete-orphan")
+    # In joining order on every database (PostgreSQL promises no order without one).
+    memberships: Mapped[list[Membership]] = relationship(back_populates="club", cascade="all, delete-orphan",
+                                                         order_by="Membership.id")
 
     @property
     def is_public(self) -> bool:
