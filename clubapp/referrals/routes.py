@@ -14,9 +14,11 @@ from flask_wtf import FlaskForm
 
 from clubapp.core import money
 from clubapp.models import Club, Membership, Referral
+from clubapp.models.base import utcnow
 from clubapp.referrals import bp, display
 from clubapp.referrals.forms import FollowUpForm, OneToOneForm, ReferralForm
 from clubapp.services import clubs as club_service
+from clubapp.services import figures as club_figures
 from clubapp.services import referrals
 from clubapp.services.errors import Forbidden, ServiceError
 from clubapp.web import form_error
@@ -148,11 +150,13 @@ def one_to_one():  # type: ignore[no-untyped-def]
     return render_template("referrals/one_to_one.html", form=form, anyone=anyone)
 
 
-def _my_card(club: Club, cards: list) -> Response | str:  # type: ignore[type-arg]
+def _my_card(club: Club, cards: list, now: datetime) -> Response | str:  # type: ignore[type-arg]
+    """The card, its charts and its table: one period, one query (the charts' months add up to the card)."""
     card = next((c for c in cards if c.user_id == _me().id), None)
-    series = referrals.monthly(_me(), club)
+    series = referrals.monthly(_me(), club, now)
     currency = club.currency
     return render_template("referrals/my_card.html", club=club, card=card, series=series, currency=currency,
+                           period=club_figures.rolling(club, now),
                            charts=display.card_charts(series, currency), rows=display.points_rows(card) if card else [],
                            max_score=display.max_score(), bands=display.light_bands())
 
@@ -162,9 +166,10 @@ def _my_card(club: Club, cards: list) -> Response | str:  # type: ignore[type-ar
 def scorecards(club_id: int):  # type: ignore[no-untyped-def]
     """Officers: every member's scorecard, best first. Members: their own card."""
     club, membership = club_service.get_club(club_id, _me(), need="member")
-    cards = referrals.scorecards(_me(), club)
+    now = utcnow()
+    cards = referrals.scorecards(_me(), club, now)
     if membership is None or not membership.is_officer:
-        return _my_card(club, cards)
+        return _my_card(club, cards, now)
     return render_template("referrals/scorecards.html", club=club, cards=cards, currency=club.currency,
                            max_score=display.max_score(), bands=display.light_bands())
 
@@ -174,7 +179,8 @@ def scorecards(club_id: int):  # type: ignore[no-untyped-def]
 def my_scorecard(club_id: int):  # type: ignore[no-untyped-def]
     """My scorecard in a club, with my referrals and TYFCB month by month."""
     club, _membership = club_service.get_club(club_id, _me(), need="member")
-    return _my_card(club, referrals.scorecards(_me(), club))
+    now = utcnow()
+    return _my_card(club, referrals.scorecards(_me(), club, now), now)
 
 
 @bp.route("/clubs/<int:club_id>/referrals.csv")
