@@ -333,9 +333,9 @@ def test_patch_me_extra_fields_change_nothing(client, db, user):
     before = (user.id, user.email, user.password_hash, user.session_version, user.feed_token_hash)
     response = client.patch("/api/v1/me", headers=headers, json={
         "email": "attacker@example.fr", "id": "1", "password_hash": "x", "session_version": 99,
-        "feed_token_hash": "0" * 64, "password": "another password!"})
+        "feed_token_hash": "0" * 64, "password": "another password!", "bio": "Hello"})
     assert response.status_code == 200
-    assert response.get_json()["email"] == user.email
+    assert response.get_json()["email"] == user.email and response.get_json()["bio"] == "Hello"
     db.session.expire_all()
     assert (user.id, user.email, user.password_hash, user.session_version, user.feed_token_hash) == before
     assert db.session.scalar(sa.select(User.id).where(User.email == "attacker@example.fr")) is None

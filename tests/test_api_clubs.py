@@ -214,6 +214,9 @@ def test_update_club_extra_fields_change_nothing(client, db, user, club):
     slug = club.slug
     response = client.patch(f"/api/v1/clubs/{club.id}", headers=bearer(user), json={
         "id": "12345", "slug": "stolen", "club_id": "12345", "role": "member", "created_at": "2000-01-01"})
+    assert_error(response, 422, code="nothing_to_change")  # ignored fields are no change
+    response = client.patch(f"/api/v1/clubs/{club.id}", headers=bearer(user), json={
+        "id": "12345", "slug": "stolen", "club_id": "12345", "role": "member", "description": "Hello"})
     assert response.status_code == 200
     db.session.expire_all()
     assert club.slug == slug and role_of(db, club, user) is Role.PRESIDENT

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_smorest import Api as SmorestApi
 from flask_smorest import abort
 
+from clubapp.api.openapi import ClubappDocPlugin
 from clubapp.api.schemas import Error
 from clubapp.extensions import csrf
 from clubapp.models import User
@@ -33,6 +34,7 @@ class Api(SmorestApi):
 
 
 api = Api(spec_kwargs={
+    "extra_plugins": [ClubappDocPlugin()],
     "info": {"description": "Clubapp's public JSON API. Authenticate with `Authorization: Bearer <token>`; "
                             "create a token with POST /api/v1/tokens or on the settings page."},
 })

@@ -6,8 +6,9 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from clubapp.api import auth_required, path_id, require_token
-from clubapp.api.schemas import Body, Error, IdField, Out, text
-from clubapp.core.passwords import MAX_LENGTH
+from clubapp.api.schemas import Body, Error, IdField, Out, Patch, email, text, timezone
+from clubapp.core import limits
+from clubapp.core.passwords import MAX_LENGTH, MIN_LENGTH
 from clubapp.extensions import limiter
 from clubapp.limits import signup_limited
 from clubapp.models import User
@@ -20,10 +21,11 @@ LOCALES = validate.OneOf(["fr", "en"])
 
 
 class SignupIn(Body):
-    email = text(254, required=True)
-    password = fields.String(required=True, validate=validate.Length(max=MAX_LENGTH))
-    name = text(120, required=True)
-    timezone = text(64)
+    email = email(required=True)
+    password = fields.String(required=True, validate=validate.Length(max=MAX_LENGTH),
+                             metadata={"minLength": MIN_LENGTH})
+    name = text(limits.NAME, required=True)
+    timezone = timezone()
     locale = fields.String(validate=LOCALES)
 
 
@@ -48,22 +50,25 @@ class ProfileOut(UserOut):
         return url_for("feeds.personal", token=feeds.feed_token(user), _external=True)
 
 
-class ProfileIn(Body):
-    name = text(120)
-    timezone = text(64)
+class ProfileIn(Patch):
+    name = text(limits.NAME, blank=False)
+    timezone = timezone()
     locale = fields.String(validate=LOCALES)
-    business_name = text(120, allow_none=True)
-    category = text(80, allow_none=True)
-    city = text(80, allow_none=True)
-    phone = text(40, allow_none=True)
-    website = text(255, allow_none=True)
-    bio = text(1000, allow_none=True)
+    business_name = text(limits.NAME, allow_none=True)
+    category = text(limits.CATEGORY, allow_none=True)
+    city = text(limits.CITY, allow_none=True)
+    phone = text(limits.PHONE, allow_none=True, metadata={
+        "description": "A phone number: national in your country, or + and the country code",
+        "example": "+33 4 70 00 00 00"})
+    website = text(limits.WEBSITE, allow_none=True, metadata={
+        "description": "An http(s) address or a domain such as example.fr", "example": "https://example.fr"})
+    bio = text(limits.BIO, allow_none=True, multiline=True)
 
 
 class TokenIn(Body):
-    email = text(254, required=True)
+    email = email(required=True)
     password = fields.String(required=True, validate=validate.Length(max=MAX_LENGTH))
-    label = text(80)
+    label = text(limits.TOKEN_LABEL)
 
 
 class TokenOut(Out):

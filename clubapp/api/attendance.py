@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from clubapp.api import auth_required, require_token
-from clubapp.api.schemas import Amounts, Body, Error, IdField, Out, text
+from clubapp.api.schemas import Amounts, Body, Error, IdField, Out, day, email, text
+from clubapp.core import limits
 from clubapp.models import PALMS, User, Visitor
 from clubapp.services import attendance, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
@@ -21,8 +22,8 @@ blp.before_request(require_token)
 
 class RsvpIn(Body):
     response = fields.String(required=True, validate=validate.OneOf(["yes", "no", "maybe"]))
-    substitute_name = text(120, allow_none=True)
-    comment = text(500, allow_none=True)
+    substitute_name = text(limits.NAME, allow_none=True)
+    comment = text(limits.RSVP_COMMENT, allow_none=True, multiline=True)
 
 
 class RsvpOut(Out):
@@ -46,7 +47,7 @@ class CheckInOut(Out):
 
 class AttendanceIn(Body):
     status = fields.String(required=True, validate=validate.OneOf(PALMS))
-    note = text(500, allow_none=True)
+    note = text(limits.ATTENDANCE_NOTE, allow_none=True, multiline=True)
 
 
 class AttendanceOut(Out):
@@ -58,9 +59,9 @@ class AttendanceOut(Out):
 
 
 class VisitorIn(Body):
-    name = text(120, required=True)
-    email = text(254, required=True)
-    company = text(120, allow_none=True)
+    name = text(limits.NAME, required=True)
+    email = email(required=True)
+    company = text(limits.NAME, allow_none=True)
 
 
 class VisitorOut(Out):
@@ -77,8 +78,8 @@ class VisitorSentOut(VisitorOut):
 
 
 class ReportArgs(Body):
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
+    from_ = day(data_key="from")
+    to = day()
 
 
 class PalmsRow(Out):

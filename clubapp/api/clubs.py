@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from clubapp.api import auth_required, path_id, require_token
-from clubapp.api.schemas import Body, Error, IdField, Out, text
+from clubapp.api.schemas import ID_PATTERN, Body, Error, IdField, Out, Patch, email, text, timezone
+from clubapp.core import limits
 from clubapp.models import Club, Membership, Role, User
 from clubapp.services import clubs as club_service
 from clubapp.services import membership as membership_service
@@ -19,20 +20,21 @@ ROLES = validate.OneOf([r.value for r in Role])
 
 
 class ClubIn(Body):
-    name = text(120, required=True)
-    timezone = text(64, required=True)
-    description = text(4000, allow_none=True)
+    name = text(limits.NAME, required=True)
+    timezone = timezone(required=True)
+    description = text(limits.CLUB_DESCRIPTION, allow_none=True, multiline=True)
     category_exclusive = fields.Boolean()
     visibility = fields.String(validate=validate.OneOf(["public", "private"]))
     network_id = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^([0-9]{1,18})?$", error=_l("Unknown network.")), metadata={"description": "A network you administer"})
+        r"^([0-9]{1,18})?$", error=_l("Unknown network.")),
+        metadata={"description": "A network you administer", "pattern": f"^({ID_PATTERN[1:-1]})?$"})
     currency = text(3, metadata={"description": "The reporting currency (ISO 4217) totals and scores are counted "
                                                 "in; by default the currency of the time zone's country, else EUR"})
 
 
-class ClubPatch(ClubIn):
-    name = text(120)
-    timezone = text(64)
+class ClubPatch(ClubIn, Patch):
+    name = text(limits.NAME, blank=False)
+    timezone = timezone()
 
 
 class ClubOut(Out):
@@ -63,7 +65,7 @@ class ClubList(Out):
 
 
 class InvitationIn(Body):
-    email = text(254, required=True)
+    email = email(required=True)
     role = fields.String(validate=ROLES)
 
 
@@ -76,7 +78,7 @@ class InvitationOut(Out):
 
 
 class AcceptIn(Body):
-    category = text(80, allow_none=True)
+    category = text(limits.CATEGORY, allow_none=True)
 
 
 class MemberOut(Out):
@@ -90,8 +92,8 @@ class MemberOut(Out):
 
 
 class DirectoryArgs(Body):
-    q = text(100, metadata={"description": "Words to find in a name, category, business or city"})
-    city = text(80)
+    q = text(limits.SEARCH, metadata={"description": "Words to find in a name, category, business or city"})
+    city = text(limits.CITY)
 
 
 class DirectoryClub(Out):
@@ -116,9 +118,9 @@ class DirectoryList(Out):
     next = fields.String(allow_none=True)
 
 
-class MemberPatch(Body):
+class MemberPatch(Patch):
     role = fields.String(validate=ROLES)
-    category = text(80, allow_none=True)
+    category = text(limits.CATEGORY, allow_none=True)
     public_listing = fields.Boolean()
 
 

@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from clubapp.api import auth_required, require_token
-from clubapp.api.schemas import Body, Error, IdField, Out, text
+from clubapp.api.schemas import INSTANT_PATTERN, Body, Error, IdField, Out, Patch, day, text, timezone
+from clubapp.core import bounds, limits
 from clubapp.models import Club, MeetingSeries, User
 from clubapp.services import clubs as club_service
 from clubapp.services import feeds, meetings, rsvp
@@ -18,31 +19,51 @@ blp = Blueprint("api_meetings", __name__, description="Meeting series and occurr
 blp.before_request(require_token)
 
 
+def start_time(required: bool = False) -> fields.String:
+    return fields.String(required=required, metadata={"description": "Local time HH:MM",
+                                                       "pattern": "^([01]\\d|2[0-3]):[0-5]\\d$"})
+
+
+def duration(required: bool = False) -> fields.Integer:
+    return fields.Integer(required=required, metadata={"minimum": 1, "maximum": limits.DURATION_MAX_MINUTES})
+
+
+def capacity() -> fields.Integer:
+    return fields.Integer(allow_none=True, metadata={"minimum": 1, "maximum": limits.CAPACITY_MAX})
+
+
+def video_url() -> fields.String:
+    return text(limits.VIDEO_URL, allow_none=True, metadata={
+        "description": "https link; a Jitsi room when empty", "pattern": "^(https://[^\\s\\u0000]{4,})?$"})
+
+
 class SeriesIn(Body):
-    title = text(200, required=True)
-    start_date = fields.Date(required=True)
-    start_time = fields.String(required=True, metadata={"description": "Local time HH:MM"})
-    duration_minutes = fields.Integer(required=True)
-    rrule = text(200, allow_none=True, metadata={"description": "RFC 5545 RRULE value without DTSTART; "
-                                                                 "empty for a one-off meeting"})
-    timezone = text(64, metadata={"description": "IANA zone; the club's by default"})
-    video_url = text(500, allow_none=True, metadata={"description": "https link; a Jitsi room when empty"})
-    venue = text(500, allow_none=True)
-    capacity = fields.Integer(allow_none=True)
-    description = text(4000, allow_none=True)
+    title = text(limits.MEETING_TITLE, required=True)
+    start_date = day(required=True, description=(
+        f"At most {bounds.SERIES_START_YEARS_BACK} years before today and {bounds.SERIES_START_YEARS_AHEAD} after, "
+        "on a day of the rule."))
+    start_time = start_time(required=True)
+    duration_minutes = duration(required=True)
+    rrule = text(limits.RRULE, allow_none=True, metadata={"description": "RFC 5545 RRULE value without DTSTART; "
+                                                                          "empty for a one-off meeting"})
+    timezone = timezone(metadata={"description": "IANA zone; the club's by default"})
+    video_url = video_url()
+    venue = text(limits.VENUE, allow_none=True)
+    capacity = capacity()
+    description = text(limits.MEETING_DESCRIPTION, allow_none=True, multiline=True)
     open_to_network = fields.Boolean()
 
 
-class SeriesPatch(Body):
-    title = text(200)
-    start_time = fields.String()
-    duration_minutes = fields.Integer()
-    video_url = text(500, allow_none=True)
-    venue = text(500, allow_none=True)
-    capacity = fields.Integer(allow_none=True)
-    description = text(4000, allow_none=True)
-    until = fields.Date(allow_none=True, metadata={"description": "Last day of the series: ends it"})
-    from_date = fields.Date(metadata={"description": "Apply from this date on (default: the next occurrence)"})
+class SeriesPatch(Patch):
+    title = text(limits.MEETING_TITLE, blank=False)
+    start_time = start_time()
+    duration_minutes = duration()
+    video_url = video_url()
+    venue = text(limits.VENUE, allow_none=True)
+    capacity = capacity()
+    description = text(limits.MEETING_DESCRIPTION, allow_none=True, multiline=True)
+    until = day(allow_none=True, description="Last day of the series: ends it. Not in the past.")
+    from_date = day(description="Apply from this date on (default: the next occurrence)")
 
 
 class SeriesOut(Out):
@@ -126,24 +147,24 @@ class OccurrenceList(Out):
 
 
 class RangeArgs(Body):
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
+    from_ = day(data_key="from", description=f"At most {bounds.PERIOD_MAX_DAYS} days before ``to``.")
+    to = day()
 
 
-class OccurrencePatch(Body):
-    starts_at = fields.AwareDateTime(format="iso")
-    ends_at = fields.AwareDateTime(format="iso")
-    title = text(200)
-    description = text(4000, allow_none=True)
-    video_url = text(500, allow_none=True)
-    venue = text(500, allow_none=True)
+class OccurrencePatch(Patch):
+    starts_at = fields.AwareDateTime(format="iso", metadata={"pattern": INSTANT_PATTERN})
+    ends_at = fields.AwareDateTime(format="iso", metadata={"pattern": INSTANT_PATTERN})
+    title = text(limits.MEETING_TITLE, blank=False)
+    description = text(limits.MEETING_DESCRIPTION, allow_none=True, multiline=True)
+    video_url = video_url()
+    venue = text(limits.VENUE, allow_none=True)
     status = fields.String(validate=validate.OneOf(["scheduled", "cancelled"]))
 
 
 class ClosureIn(Body):
-    from_ = fields.Date(required=True, data_key="from")
-    to = fields.Date(required=True)
-    reason = text(200, allow_none=True)
+    from_ = day(required=True, data_key="from")
+    to = day(required=True, description=f"At most {bounds.CLOSURE_MAX_DAYS} days after ``from``.")
+    reason = text(limits.CLOSURE_REASON, allow_none=True)
 
 
 class ClosureOut(Out):

@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from clubapp.api import auth_required, require_token
-from clubapp.api.schemas import Amounts, Body, Error, IdField, Out, text
+from clubapp.api.schemas import ID_PATTERN, Amounts, Body, Error, IdField, Out, day, email, text
+from clubapp.core import limits
 from clubapp.models import REFERRAL_STATUSES, User
 from clubapp.services import clubs as club_service
 from clubapp.services import referrals
@@ -17,12 +18,12 @@ blp.before_request(require_token)
 
 
 class ReferralIn(Body):
-    club_id = fields.String(required=True)
-    to_user_id = fields.String(required=True)
-    prospect_name = text(120, required=True)
-    prospect_email = text(254, allow_none=True)
-    prospect_phone = text(40, allow_none=True)
-    description = text(2000, required=True)
+    club_id = fields.String(required=True, metadata={"pattern": ID_PATTERN})
+    to_user_id = fields.String(required=True, metadata={"pattern": ID_PATTERN})
+    prospect_name = text(limits.NAME, required=True)
+    prospect_email = email(allow_none=True)
+    prospect_phone = text(limits.PHONE, allow_none=True)
+    description = text(limits.REFERRAL_DESCRIPTION, required=True, multiline=True)
     temperature = fields.Integer(required=True, validate=validate.Range(1, 5))
     kind = fields.String(load_default="internal", validate=validate.OneOf(["internal", "external"]))
 
@@ -30,9 +31,11 @@ class ReferralIn(Body):
 class ReferralPatch(Body):
     status = fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES))
     amount = fields.Raw(allow_none=True, metadata={
-        "oneOf": [{"type": "number"}, {"type": "string"}],
+        "oneOf": [{"type": "number", "minimum": 0, "maximum": limits.AMOUNT_MAX, "exclusiveMaximum": True},
+                  {"type": "string", "maxLength": 30}],
         "description": "TYFCB, with status won only: a number, or a string such as \"12500.50\" or \"12 500,50\""})
-    currency = text(3, allow_none=True, metadata={
+    currency = fields.String(allow_none=True, validate=validate.Length(max=limits.CURRENCY), metadata={
+        "pattern": "^[A-Za-z]{3}$",
         "description": "ISO 4217 code; defaults to the amount's recorded currency, else the club's currency"})
 
 
@@ -65,10 +68,10 @@ class DirectionArgs(Body):
 
 
 class OneToOneIn(Body):
-    club_id = fields.String(required=True)
-    with_user_id = fields.String(required=True)
-    date = fields.Date(required=True)
-    notes = text(2000, allow_none=True)
+    club_id = fields.String(required=True, metadata={"pattern": ID_PATTERN})
+    with_user_id = fields.String(required=True, metadata={"pattern": ID_PATTERN})
+    date = day(required=True, description=f"Within {limits.ONE_TO_ONE_MAX_DAYS} days of today.")
+    notes = text(limits.ONE_TO_ONE_NOTES, allow_none=True, multiline=True)
 
 
 class OneToOneOut(Out):

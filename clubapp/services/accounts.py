@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from clubapp.core import passwords
+from clubapp.core import limits, passwords
 from clubapp.core import profile as profile_rules
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import as_id, clean, normalise_email
@@ -24,13 +24,13 @@ from clubapp.services.errors import Conflict, Invalid, NotFound, Unauthorised
 
 PROFILE_FIELDS = ("name", "timezone", "locale", "business_name", "category", "city", "phone", "website", "bio")
 FIELD_LIMITS = {
-    "name": 120,
-    "business_name": 120,
-    "category": 80,
-    "city": 80,
-    "phone": 40,
-    "website": 255,
-    "bio": 1000,
+    "name": limits.NAME,
+    "business_name": limits.NAME,
+    "category": limits.CATEGORY,
+    "city": limits.CITY,
+    "phone": limits.PHONE,
+    "website": limits.WEBSITE,
+    "bio": limits.BIO,
 }
 
 
@@ -232,8 +232,8 @@ class IssuedToken:
 def create_api_token(user: User, label: str | None) -> IssuedToken:
     """Create a personal access token."""
     label = clean(label) or str(_l("API token"))
-    if len(label) > 80:
-        raise Invalid(_l("At most %(n)d characters.", n=80), field="label")
+    if len(label) > limits.TOKEN_LABEL:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.TOKEN_LABEL), field="label")
     secret = new_token("ca_")
     token = ApiToken(user=user, label=label, token_hash=digest(secret))
     db.session.add(token)

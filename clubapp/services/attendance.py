@@ -10,6 +10,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from clubapp.core import limits
 from clubapp.core.text import as_id
 from clubapp.extensions import db
 from clubapp.models import PALMS, AttendanceRecord, Membership, OccurrenceOverride, Rsvp, User, Visitor
@@ -106,8 +107,8 @@ def set_status(officer: User, meeting_id: str, user_id: int | str, status: str, 
     require_officer(officer, occurrence.series.club)
     if status not in PALMS:
         raise Invalid(_l("Choose present, absent, late, medical or substitute."), field="status")
-    if note is not None and len(note) > 500:
-        raise Invalid(_l("At most %(n)d characters.", n=500), field="note")
+    if note is not None and len(note) > limits.ATTENDANCE_NOTE:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.ATTENDANCE_NOTE), field="note")
     if occurrence.is_cancelled:
         raise Conflict(_l("This meeting is cancelled."), code="meeting_cancelled")
     if is_holiday(occurrence):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from clubapp.core import money
+from clubapp.core import limits, money
 from clubapp.core.text import as_id, clean, slugify
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
@@ -19,7 +19,8 @@ from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 CLUB_FIELDS = ("name", "timezone", "description", "category_exclusive", "visibility", "network_id",
                "late_grace_minutes", "absence_threshold", "currency")
 # Attendance settings: field -> largest value (minutes of grace before "late"; absences in six months).
-ATTENDANCE_LIMITS = {"late_grace_minutes": 60, "absence_threshold": 26}
+ATTENDANCE_LIMITS = {"late_grace_minutes": limits.LATE_GRACE_MAX_MINUTES,
+                     "absence_threshold": limits.ABSENCE_THRESHOLD_MAX}
 
 
 def _unique_slug(model: type[Club] | type[Network], name: str) -> str:
@@ -36,7 +37,7 @@ def _checked_club_fields(user: User, data: dict[str, Any], creating: bool) -> di
     """Validate club fields; Invalid names the field."""
     out: dict[str, Any] = {}
     if creating or "name" in data:
-        name = checks.text(data, "name", 120) if isinstance(data.get("name"), str) else None
+        name = checks.text(data, "name", limits.NAME) if isinstance(data.get("name"), str) else None
         if not name:
             raise Invalid(_l("Enter the club's name."), field="name")
         out["name"] = name
@@ -45,7 +46,7 @@ def _checked_club_fields(user: User, data: dict[str, Any], creating: bool) -> di
             raise Invalid(_l("Unknown time zone."), field="timezone")
         out["timezone"] = data["timezone"]
     if "description" in data:
-        description = checks.text(data, "description", 4000, multiline=True) \
+        description = checks.text(data, "description", limits.CLUB_DESCRIPTION, multiline=True) \
             if isinstance(data["description"], str) else None
         out["description"] = description
     if "category_exclusive" in data and data["category_exclusive"] is not None:
@@ -127,7 +128,7 @@ def update_club(user: User, club: Club, data: dict[str, Any]) -> Club:
 
 def create_network(user: User, name: str, description: str | None = None) -> Network:
     """Create a network; its creator becomes its admin."""
-    name = (checks.text({"name": name}, "name", 120) if isinstance(name, str) else None) or ""
+    name = (checks.text({"name": name}, "name", limits.NAME) if isinstance(name, str) else None) or ""
     if not name:
         raise Invalid(_l("Enter the network's name."), field="name")
     network = Network(name=name, slug=_unique_slug(Network, name), description=clean(description))

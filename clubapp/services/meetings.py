@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from clubapp.core import bounds
+from clubapp.core import bounds, limits
 from clubapp.core.recurrence import Rule, RuleError, first_match, local_instant, matches, occurrence_dates, parse_rule
 from clubapp.core.text import as_id, clean
 from clubapp.core.timezones import is_valid_timezone
@@ -119,7 +119,7 @@ def _text(data: dict[str, Any], key: str, limit: int, required: bool = False,
 
 
 def _video(data: dict[str, Any], key: str = "video_url") -> str | None:
-    value = _text(data, key, 500)
+    value = _text(data, key, limits.VIDEO_URL)
     if value and not value.lower().startswith("https://"):
         raise Invalid(_l("The video link must start with https://"), field=key)
     if value and (" " in value or len(value) < 12):
@@ -149,8 +149,8 @@ def _close_minutes(data: dict[str, Any]) -> int | None:
     value = data.get("rsvp_close_minutes")
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 7 * 24 * 60:
-        raise Invalid(_l("Expected a number from %(min)s to %(max)s.", min=0, max=7 * 24 * 60),
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limits.RSVP_CLOSE_MAX_MINUTES:
+        raise Invalid(_l("Expected a number from %(min)s to %(max)s.", min=0, max=limits.RSVP_CLOSE_MAX_MINUTES),
                       field="rsvp_close_minutes")
     return value
 
@@ -225,7 +225,7 @@ def is_member(user: User | None, series: MeetingSeries) -> bool:
 def create_series(user: User, club: Club, data: dict[str, Any], align: bool = False) -> MeetingSeries:
     """Create a recurring series (or a one-off meeting when ``rrule`` is empty); officers only."""
     require_officer(user, club)
-    title = _text(data, "title", 200, required=True)
+    title = _text(data, "title", limits.MEETING_TITLE, required=True)
     zone = data.get("timezone") or club.timezone
     if not is_valid_timezone(zone):
         raise Invalid(_l("Unknown time zone."), field="timezone")
@@ -241,8 +241,8 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
     if data.get("start_time") in (None, ""):
         raise Invalid(_l("This field is required."), field="start_time")
     start_time = _time(data.get("start_time"), "start_time")
-    duration = _positive(data, "duration_minutes", 24 * 60, allow_none=False)
-    capacity = _positive(data, "capacity", 100_000, allow_none=True)
+    duration = _positive(data, "duration_minutes", limits.DURATION_MAX_MINUTES, allow_none=False)
+    capacity = _positive(data, "capacity", limits.CAPACITY_MAX, allow_none=True)
     close_minutes = _close_minutes(data)
     rule_text = None
     if clean(data.get("rrule") if isinstance(data.get("rrule"), str) else None):
@@ -262,9 +262,10 @@ def create_series(user: User, club: Club, data: dict[str, Any], align: bool = Fa
         rsvp_close_minutes=close_minutes,
     )
     series.versions.append(SeriesVersion(
-        effective_from=start_date, title=title, description=_text(data, "description", 4000, multiline=True),
-        start_time=start_time, duration_minutes=duration, video_url=_video(data), venue=_text(data, "venue", 500),
-        capacity=capacity,
+        effective_from=start_date, title=title,
+        description=_text(data, "description", limits.MEETING_DESCRIPTION, multiline=True),
+        start_time=start_time, duration_minutes=duration, video_url=_video(data),
+        venue=_text(data, "venue", limits.VENUE), capacity=capacity,
     ))
     db.session.add(series)
     _touch(club)
@@ -299,19 +300,19 @@ def update_series(user: User, series: MeetingSeries, data: dict[str, Any], from_
     now = now or utcnow()
     changes: dict[str, Any] = {}
     if "title" in data and data["title"] is not None:
-        changes["title"] = _text(data, "title", 200, required=True)
+        changes["title"] = _text(data, "title", limits.MEETING_TITLE, required=True)
     if "description" in data:
-        changes["description"] = _text(data, "description", 4000, multiline=True)
+        changes["description"] = _text(data, "description", limits.MEETING_DESCRIPTION, multiline=True)
     if "start_time" in data and data["start_time"] not in (None, ""):
         changes["start_time"] = _time(data["start_time"], "start_time")
     if "duration_minutes" in data and data["duration_minutes"] is not None:
-        changes["duration_minutes"] = _positive(data, "duration_minutes", 24 * 60, allow_none=False)
+        changes["duration_minutes"] = _positive(data, "duration_minutes", limits.DURATION_MAX_MINUTES, allow_none=False)
     if "video_url" in data:
         changes["video_url"] = _video(data)
     if "venue" in data:
-        changes["venue"] = _text(data, "venue", 500)
+        changes["venue"] = _text(data, "venue", limits.VENUE)
     if "capacity" in data:
-        changes["capacity"] = _positive(data, "capacity", 100_000, allow_none=True)
+        changes["capacity"] = _positive(data, "capacity", limits.CAPACITY_MAX, allow_none=True)
     until = None
     if data.get("until") not in (None, ""):
         until_day = _date(data["until"], "until")
@@ -514,13 +515,13 @@ def update_occurrence(user: User, meeting_id: str, data: dict[str, Any]) -> Occu
             raise Invalid(_l("A meeting lasts at most 24 hours."), field="ends_at")
         override.starts_at, override.ends_at = new_start, new_end
     if "title" in data and data["title"] is not None:
-        override.title = _text(data, "title", 200, required=True)
+        override.title = _text(data, "title", limits.MEETING_TITLE, required=True)
     if "description" in data:
-        override.description = _text(data, "description", 4000, multiline=True)
+        override.description = _text(data, "description", limits.MEETING_DESCRIPTION, multiline=True)
     if "video_url" in data:
         override.video_url = _video(data)
     if "venue" in data:
-        override.venue = _text(data, "venue", 500)
+        override.venue = _text(data, "venue", limits.VENUE)
     if data.get("status") not in (None, ""):
         if data["status"] not in ("scheduled", "cancelled"):
             raise Invalid(_l("Choose scheduled or cancelled."), field="status")
@@ -592,7 +593,7 @@ def create_closure(user: User, club: Club, start: Any, end: Any, reason: str | N
     if (last - first).days > bounds.CLOSURE_MAX_DAYS:
         raise Invalid(_l("A closure lasts at most a year."), field="to")
     closure = Closure(club_id=club.id, start_date=first, end_date=last,
-                      reason=_text({"reason": reason}, "reason", 200), created_by_id=user.id)
+                      reason=_text({"reason": reason}, "reason", limits.CLOSURE_REASON), created_by_id=user.id)
     db.session.add(closure)
     _touch_closures(club)
     db.session.commit()

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from clubapp.core import limits
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import as_id, clean, normalise_email
 from clubapp.extensions import db
@@ -31,7 +32,7 @@ def _role(value: Any, field: str = "role") -> Role:
 
 
 def _category(value: Any) -> str | None:
-    return checks.text({"category": value}, "category", 80)
+    return checks.text({"category": value}, "category", limits.CATEGORY)
 
 
 def _lock(club: Club) -> None:

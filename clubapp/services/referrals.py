@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from clubapp.core import csvout, money
+from clubapp.core import csvout, limits, money
 from clubapp.core.scoring import Scorecard, score
 from clubapp.core.text import as_id, clean
 from clubapp.extensions import db
@@ -52,17 +52,17 @@ def give(giver: User, data: dict[str, Any]) -> Referral:
     club = _shared_member(data.get("club_id"), giver)
     if club.membership_of(receiver) is None:
         raise Forbidden(_l("You and this member do not share this club."), field="to_user_id", code="no_shared_club")
-    name = checks.text(data, "prospect_name", 120) if isinstance(data.get("prospect_name"), str) else None
+    name = checks.text(data, "prospect_name", limits.NAME) if isinstance(data.get("prospect_name"), str) else None
     if not name:
         raise Invalid(_l("Enter the prospect's name."), field="prospect_name")
     email = data.get("prospect_email")
     email = checked_email(email, "prospect_email") if isinstance(email, str) and email.strip() else None
-    phone = checks.text(data, "prospect_phone", 40) if isinstance(data.get("prospect_phone"), str) else None
+    phone = checks.text(data, "prospect_phone", limits.PHONE) if isinstance(data.get("prospect_phone"), str) else None
     description = clean(data.get("description")) if isinstance(data.get("description"), str) else None
     if not description:
         raise Invalid(_l("Say what the prospect needs."), field="description")
-    if len(description) > 2000:
-        raise Invalid(_l("At most %(n)d characters.", n=2000), field="description")
+    if len(description) > limits.REFERRAL_DESCRIPTION:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.REFERRAL_DESCRIPTION), field="description")
     temperature = data.get("temperature")
     if isinstance(temperature, bool) or not isinstance(temperature, int | str) or \
             not str(temperature).isascii() or not str(temperature).isdigit() or not 1 <= int(temperature) <= 5:
@@ -113,7 +113,7 @@ def _amount(value: Any, locale: str | None) -> Decimal:
         amount = Decimal(str(value))
     if not amount.is_finite() or amount < 0:
         raise Invalid(_l("The amount cannot be negative."), field="amount")
-    if amount >= Decimal("10000000000"):
+    if amount >= limits.AMOUNT_MAX:
         raise Invalid(_l("This amount is too large."), field="amount")
     return amount.quantize(money.CENT)
 
@@ -185,11 +185,11 @@ def log_one_to_one(user: User, data: dict[str, Any]) -> OneToOne:
         met_on = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
     except ValueError:
         raise Invalid(_l("Expected a date like 2026-11-26."), field="date") from None
-    if abs((met_on - date.today()).days) > 366:
+    if abs((met_on - date.today()).days) > limits.ONE_TO_ONE_MAX_DAYS:
         raise Invalid(_l("Give a date within a year of today."), field="date")
     notes = clean(data.get("notes")) if isinstance(data.get("notes"), str) else None
-    if notes and len(notes) > 2000:
-        raise Invalid(_l("At most %(n)d characters.", n=2000), field="notes")
+    if notes and len(notes) > limits.ONE_TO_ONE_NOTES:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.ONE_TO_ONE_NOTES), field="notes")
     meeting = OneToOne(club_id=club.id, logged_by_id=user.id, with_user_id=other.id, met_on=met_on, notes=notes)
     db.session.add(meeting)
     db.session.commit()

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from clubapp.core import limits
 from clubapp.core.text import clean
 from clubapp.extensions import db
 from clubapp.models import OccurrenceOverride, Rsvp, User
@@ -87,11 +88,11 @@ def answer(user: User, meeting_id: str, response: str, substitute_name: str | No
     """
     if response not in RESPONSES:
         raise Invalid(_l("Answer yes, no or maybe."), field="response")
-    substitute = checks.text({"substitute_name": substitute_name}, "substitute_name", 120) \
+    substitute = checks.text({"substitute_name": substitute_name}, "substitute_name", limits.NAME) \
         if isinstance(substitute_name, str) else None
     note = clean(comment) if isinstance(comment, str) else None
-    if note and len(note) > 500:
-        raise Invalid(_l("At most %(n)d characters.", n=500), field="comment")
+    if note and len(note) > limits.RSVP_COMMENT:
+        raise Invalid(_l("At most %(n)d characters.", n=limits.RSVP_COMMENT), field="comment")
     occurrence = meetings.get_occurrence(meeting_id, user)
     _check_open(user, occurrence, now or utcnow())
 

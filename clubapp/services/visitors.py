@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from clubapp.core import limits
 from clubapp.core.secrets import digest, new_token
 from clubapp.core.text import as_id
 from clubapp.extensions import db
@@ -30,11 +31,11 @@ def invite(member: User, meeting_id: str, name: str | None, email: str | None, c
         raise Conflict(_l("This meeting is cancelled."), code="meeting_cancelled")
     if occurrence.ends_at <= utcnow():
         raise Conflict(_l("This meeting is over."), code="meeting_past")
-    name = checks.text({"name": name}, "name", 120) if isinstance(name, str) else None
+    name = checks.text({"name": name}, "name", limits.NAME) if isinstance(name, str) else None
     if not name:
         raise Invalid(_l("Enter the visitor's name."), field="name")
     email = checked_email(email)
-    company = checks.text({"company": company}, "company", 120) if isinstance(company, str) else None
+    company = checks.text({"company": company}, "company", limits.NAME) if isinstance(company, str) else None
     token = new_token()
     visitor = Visitor(series_id=occurrence.series.id, original_date=occurrence.original_date,
                       invited_by_id=member.id, name=name, email=email, company=company, token_hash=digest(token))
