@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -167,7 +168,7 @@ def test_palms_report_gains_referral_columns(client, club, trio, db):
     client.post("/api/v1/one-to-ones", headers=bearer(giver),
                 json={"club_id": str(club.id), "with_user_id": str(receiver.id), "date": date.today().isoformat()})
     president = [m.user for m in club.memberships if m.role is Role.PRESIDENT][0]
-    today = utcnow().date()
+    today = utcnow().astimezone(ZoneInfo(club.timezone)).date()  # the club's day, at any hour
     rows = client.get(f"/api/v1/clubs/{club.id}/reports/palms?from={today - timedelta(days=30)}&to={today}",
                       headers=bearer(president)).json
     line = next(r for r in rows if r["user_id"] == str(giver.id))

@@ -89,7 +89,7 @@ class Scorecard:
     light: str = "grey"
 
 
-def _points(value: float, bands: list[tuple[float, int]], lower_is_better: bool = False) -> int:
+def _points(value: float | Decimal, bands: list[tuple[float, int]], lower_is_better: bool = False) -> int:
     for threshold, points in bands:
         if (value <= threshold) if lower_is_better else (value >= threshold):
             return points

@@ -75,7 +75,7 @@ def _facts(club: Club, first: date, last: date) -> Iterator[tuple[int, date, str
             sa.select(Referral.giver_id, Referral.amount, Referral.currency, Referral.closed_at).where(
                 Referral.club_id == club.id, Referral.status == "won",
                 Referral.closed_at >= start, Referral.closed_at < end)):
-        if giver and amount is not None:
+        if giver and amount is not None and closed is not None:
             yield giver, closed.astimezone(zone).date(), "tyfcb", currency or club.currency, amount
     for logged_by, with_user, met_on in db.session.execute(
             sa.select(OneToOne.logged_by_id, OneToOne.with_user_id, OneToOne.met_on).where(

@@ -1,6 +1,6 @@
 """club reporting currency; referral history (every status change, when and by whom)
 
-Revision ID: 0007_money_club_currency_referral_events
+Revision ID: 0007_money_currency_history
 Revises: 0006_pending_join_unique
 Create Date: 2026-11-25 10:00:00
 
@@ -12,7 +12,7 @@ from babel.numbers import get_territory_currencies
 
 
 # revision identifiers, used by Alembic.
-revision = "0007_money_club_currency_referral_events"
+revision = "0007_money_currency_history"
 down_revision = "0006_pending_join_unique"
 branch_labels = None
 depends_on = None
