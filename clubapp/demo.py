@@ -21,6 +21,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
+from clubapp.core.money import currency_for_zone
 from clubapp.core.passwords import hash_password
 from clubapp.core.recurrence import first_match, local_instant, occurrence_dates, parse_rule
 from clubapp.core.secrets import digest, new_token
@@ -38,6 +39,7 @@ from clubapp.models import (
     NetworkAdmin,
     OneToOne,
     Referral,
+    ReferralEvent,
     Role,
     Rsvp,
     SeriesVersion,
@@ -517,6 +519,24 @@ def _add_meetings(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
     db.session.add(gala)
 
 
+STEPS = ("given", "contacted", "in_progress")
+
+
+def _history(referral: Referral, giver: User, receiver: User) -> list[ReferralEvent]:
+    """Every step a referral went through to its status, evenly spaced from given to its last update."""
+    final = STEPS.index(referral.status) if referral.status in STEPS else len(STEPS)
+    steps = [*STEPS[: final + 1]] if referral.status in STEPS else [*STEPS, referral.status]
+    span = referral.updated_at - referral.created_at
+    events = []
+    for index, step in enumerate(steps):
+        at = referral.created_at + span * index / max(1, len(steps) - 1)
+        last = index == len(steps) - 1
+        events.append(ReferralEvent(at=at, actor_id=giver.id if step == "given" else receiver.id, status=step,
+                                    amount=referral.amount if last else None,
+                                    currency=referral.currency if last else None))
+    return events
+
+
 PROSPECTS = (
     ("Hôtel des Célestins", "Rénovation de la toiture-terrasse avant la saison thermale"),
     ("Boulangerie Au Pain d'Antan", "Refonte du site et commande en ligne"),
@@ -584,7 +604,7 @@ def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
                                     queued_at=now - timedelta(hours=30 - index % 24),
                                     created_at=now - timedelta(days=2),
                                     updated_at=now - timedelta(days=2)))
-        currency = "PEN" if club.timezone == "America/Lima" else "EUR"
+        currency = currency_for_zone(club.timezone)  # the club's reporting currency: PEN in Lima
         for number in range(len(members) * 9):
             giver = rng.choices(members, weights=weights)[0]
             receiver = rng.choice([m for m in members if m is not giver])
@@ -596,12 +616,14 @@ def _add_activity(clubs: dict[str, Club], now: datetime, rng: random.Random) -> 
             closed = min(given + timedelta(days=rng.randint(5, 40)), now - timedelta(hours=rng.randint(1, 48)))
             closed = max(closed, given + timedelta(hours=1)) if status in ("won", "lost") else None
             updated = min(given + timedelta(days=6), now) if closed is None else closed
-            db.session.add(Referral(
+            referral = Referral(
                 club_id=club.id, giver_id=giver.id, receiver_id=receiver.id, prospect_name=name,
                 prospect_email=f"contact{number}@example.fr", prospect_phone=f"04 65 71 {number % 90 + 10:02d} 00",
                 description=need, temperature=rng.randint(2, 5), kind=rng.choice(("internal", "external")),
                 status=status, amount=Decimal(rng.randrange(800, 18000, 50)) if won else None,
-                currency=currency if won else None, created_at=given, updated_at=updated, closed_at=closed))
+                currency=currency if won else None, created_at=given, updated_at=updated, closed_at=closed)
+            referral.events = _history(referral, giver, receiver)
+            db.session.add(referral)
         for _ in range(len(members) * 6):
             one = rng.choices(members, weights=weights)[0]
             other = rng.choice([m for m in members if m is not one])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -195,12 +196,16 @@ def test_deleting_the_giver_anonymises_the_referral(client, club, trio, db):
 def test_tyfcb_counts_in_the_clubs_own_currency(client, club, trio):
     """A circle in Lima closes business in soles: its scorecards count PEN, not a mix of currencies."""
     giver, receiver, _third = trio
+    president = [m.user for m in club.memberships if m.role is Role.PRESIDENT][0]
+    assert client.patch(f"/api/v1/clubs/{club.id}", headers=bearer(president),
+                        json={"currency": "PEN"}).json["currency"] == "PEN"
     for amount, currency in ((30000, "PEN"), (25000, "PEN"), (99, "USD")):
         rid = give(client, giver, club, receiver).json["id"]
         client.patch(f"/api/v1/referrals/{rid}", headers=bearer(receiver),
                      json={"status": "won", "amount": amount, "currency": currency})
-    president = [m.user for m in club.memberships if m.role is Role.PRESIDENT][0]
     cards = client.get(f"/api/v1/clubs/{club.id}/scorecards", headers=bearer(president)).json
-    assert next(c for c in cards if c["user_id"] == str(giver.id))["tyfcb_given"] == 55000.0
+    card = next(c for c in cards if c["user_id"] == str(giver.id))
+    assert (card["tyfcb_given"], card["currency"]) == (55000.0, "PEN")
+    assert card["tyfcb_other"] == [{"currency": "USD", "amount": "99.00"}]
     export = client.get(f"/api/v1/clubs/{club.id}/referrals/export", headers=bearer(president))
     assert "Outside the club" in export.get_data(as_text=True) and ",won," not in export.get_data(as_text=True)

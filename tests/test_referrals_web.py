@@ -171,10 +171,10 @@ def test_receiver_follows_up_to_won_with_an_amount(app, db, referral, receiver, 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"status": "won", "amount": "-1"}, "amount", "The amount cannot be negative."),
-    ({"status": "won", "amount": "beaucoup"}, "amount", "Give the amount as a number."),
+    ({"status": "won", "amount": "beaucoup"}, "amount", "Give the amount as a number, e.g. 12500.50."),
     ({"status": "contacted", "amount": "100"}, "amount", "An amount goes with a won referral only."),
-    ({"status": "won", "amount": "100", "currency": "EURO"}, "currency", "Give a three-letter currency code"),
-    ({"status": "won", "amount": "100", "currency": "E1"}, "currency", "Give a three-letter currency code"),
+    ({"status": "won", "amount": "100", "currency": "EURO"}, "currency", "Give a currency code such as EUR or PEN"),
+    ({"status": "won", "amount": "100", "currency": "E1"}, "currency", "Give a currency code such as EUR or PEN"),
     ({"status": "signed"}, "status", "Choose given, contacted, in progress, won or lost."),
 ])
 def test_bad_follow_up_shows_a_form_error_and_changes_nothing(app, db, referral, receiver, data, field, message):

@@ -5,12 +5,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Response, g, request, url_for
+from flask_babel import force_locale
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from clubapp import unit_of_work
 from clubapp.api import auth_required, require_token
-from clubapp.api.schemas import Body, Error, IdField, Out, day, email, text
+from clubapp.api.schemas import Amounts, Body, Error, IdField, Out, day, email, text
 from clubapp.core import limits
 from clubapp.models import PALMS, User, Visitor
 from clubapp.services import attendance, mail, meetings, reports, rsvp, visitors
@@ -94,7 +95,10 @@ class PalmsRow(Out):
     one_to_ones = fields.Integer()
     referrals_given = fields.Integer()
     referrals_received = fields.Integer()
-    tyfcb_given_total = fields.Float()
+    tyfcb_given_total = fields.Float(metadata={
+        "description": "TYFCB given in the club's reporting currency only (the club's `currency`); amounts in "
+                       "other currencies are in `tyfcb_given`, never added to it"})
+    tyfcb_given = Amounts(attribute="tyfcb", metadata={"description": "TYFCB given per currency present"})
 
 
 @blp.route("/meetings/<meeting_id>/rsvp", methods=["PUT"])
@@ -198,6 +202,8 @@ def palms_report(user: User, args: dict, club_id: str):  # type: ignore[no-untyp
     first = args.get("from_") or last - timedelta(days=reports.ROLLING_DAYS)
     lines = reports.palms(user, club, first, last)
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-        return Response(reports.palms_csv(lines, g.api_user.locale), content_type="text/csv; charset=utf-8",
+        with force_locale(g.api_user.locale):  # headers and numbers in the caller's language
+            body = reports.palms_csv(lines, g.api_user.locale, club.currency)
+        return Response(body, content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="palms-{club.slug}.csv"'})
     return lines

@@ -29,6 +29,8 @@ class ClubIn(Body):
     network_id = fields.String(allow_none=True, validate=validate.Regexp(
         r"^([0-9]{1,18})?$", error=_l("Unknown network.")),
         metadata={"description": "A network you administer", "pattern": f"^({ID_PATTERN[1:-1]})?$"})
+    currency = text(3, metadata={"description": "The reporting currency (ISO 4217) totals and scores are counted "
+                                                "in; by default the currency of the time zone's country, else EUR"})
 
 
 class ClubPatch(ClubIn, Patch):
@@ -45,6 +47,7 @@ class ClubOut(Out):
     category_exclusive = fields.Boolean()
     visibility = fields.String()
     network_id = IdField(allow_none=True)
+    currency = fields.String(metadata={"description": "The reporting currency (ISO 4217)"})
     role = fields.Method("get_role", allow_none=True, metadata={"description": "The caller's role, if a member"})
 
     def get_role(self, club: Club) -> str | None:

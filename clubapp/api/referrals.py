@@ -1,12 +1,13 @@
 """API: referrals (slips), TYFCB, one-to-ones and scorecards."""
 from __future__ import annotations
 
-from flask import Response, g
+from flask import Response
+from flask_babel import force_locale
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from clubapp.api import auth_required, require_token
-from clubapp.api.schemas import ID_PATTERN, Body, Error, IdField, Out, day, email, text
+from clubapp.api.schemas import ID_PATTERN, Amounts, Body, Error, IdField, Out, day, email, text
 from clubapp.core import limits
 from clubapp.models import REFERRAL_STATUSES, User
 from clubapp.services import clubs as club_service
@@ -30,10 +31,12 @@ class ReferralIn(Body):
 class ReferralPatch(Body):
     status = fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES))
     amount = fields.Raw(allow_none=True, metadata={
-        "type": "number", "minimum": 0, "maximum": limits.AMOUNT_MAX, "exclusiveMaximum": True,
-        "description": "TYFCB, with status won only"})
+        "oneOf": [{"type": "number", "minimum": 0, "maximum": limits.AMOUNT_MAX, "exclusiveMaximum": True},
+                  {"type": "string", "maxLength": 30}],
+        "description": "TYFCB, with status won only: a number, or a string such as \"12500.50\" or \"12 500,50\""})
     currency = fields.String(allow_none=True, validate=validate.Length(max=limits.CURRENCY), metadata={
-        "pattern": "^[A-Za-z]{3}$", "description": "ISO 4217 code; EUR by default"})
+        "pattern": "^[A-Za-z]{3}$",
+        "description": "ISO 4217 code; defaults to the amount's recorded currency, else the club's currency"})
 
 
 class ReferralOut(Out):
@@ -91,7 +94,10 @@ class ScorecardOut(Out):
     referrals_received = fields.Integer()
     visitors = fields.Integer()
     one_to_ones = fields.Integer()
-    tyfcb_given = fields.Float()
+    tyfcb_given = fields.Float(metadata={"description": "TYFCB given in the club's reporting currency (`currency`), "
+                                                        "the one scored"})
+    currency = fields.String(metadata={"description": "The club's reporting currency (ISO 4217)"})
+    tyfcb_other = Amounts(metadata={"description": "TYFCB given in other currencies, unconverted and not scored"})
     points = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
@@ -131,7 +137,8 @@ def get_referral(user: User, referral_id: str):  # type: ignore[no-untyped-def]
 @auth_required
 def follow_up(user: User, data: dict, referral_id: str):  # type: ignore[no-untyped-def]
     """Follow a referral up; record the business closed (TYFCB) with "won"."""
-    return referrals.update_status(user, referral_id, data["status"], data.get("amount"), data.get("currency"))
+    return referrals.update_status(user, referral_id, data["status"], data.get("amount"), data.get("currency"),
+                                   user.locale)
 
 
 @blp.route("/one-to-ones", methods=["POST"])
@@ -166,5 +173,7 @@ def scorecards(user: User, club_id: str):  # type: ignore[no-untyped-def]
 def export(user: User, club_id: str):  # type: ignore[no-untyped-def]
     """Referrals and TYFCB of the club as CSV (officers; no prospect details)."""
     club, _m = club_service.get_club(club_id, user, need="officer")
-    return Response(referrals.export_csv(user, club, g.api_user.locale), content_type="text/csv; charset=utf-8",
+    with force_locale(user.locale):  # headers and numbers in the caller's language
+        body = referrals.export_csv(user, club, user.locale)
+    return Response(body, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="referrals-{club.slug}.csv"'})

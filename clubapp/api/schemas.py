@@ -127,3 +127,21 @@ class Error(Out):
     """The error format of every 4xx and 5xx answer."""
 
     error = fields.Nested(ErrorDetail)
+
+
+class Amounts(fields.Field):
+    """Money per currency, ``{"EUR": Decimal}``, as ``[{"currency": "EUR", "amount": "12500.50"}]``: amounts
+    are decimal strings in their own currency, never added across currencies."""
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        metadata = {"type": "array", "items": {"type": "object", "properties": {
+            "currency": {"type": "string", "description": "ISO 4217 code"},
+            "amount": {"type": "string", "description": "A decimal number, e.g. 12500.50"}}}}
+        metadata.update(kwargs.pop("metadata", {}))
+        super().__init__(dump_only=True, metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
+        from clubapp.core import money
+
+        return [{"currency": code, "amount": str(amount.quantize(money.CENT))}
+                for code, amount in money.ordered(value or {})]

@@ -17,7 +17,7 @@ from clubapp import unit_of_work
 from clubapp.attendance import bp
 from clubapp.attendance.forms import AnswerForm, MarkForm, PeriodForm, VisitorForm
 from clubapp.attendance.panels import code_names
-from clubapp.core import charts
+from clubapp.core import charts, money
 from clubapp.core.scoring import CODES, counted_absences, rate
 from clubapp.core.text import as_id
 from clubapp.extensions import db
@@ -346,6 +346,8 @@ def club_reports(club_id: int):  # type: ignore[no-untyped-def]
             empty = _("No meeting was held in this period.")
             context.update(lines=lines, rates=rates, chart_title=title, charts={
                 size: _svg(charts.bar_chart(bars, title, width=width, empty=empty)) for size, width in CHART_WIDTHS})
+            context.update(currencies=money.present((line.tyfcb for line in lines), club.currency),
+                           tyfcb_totals=reports.tyfcb_totals(lines))
     context["alerts"] = reports.absence_alerts(_me(), club)
     status = 422 if form.errors else 200
     return render_template("attendance/reports.html", **context), status
@@ -361,7 +363,7 @@ def palms_csv(club_id: int):  # type: ignore[no-untyped-def]
         raise Invalid(_first_error(form))
     lines = reports.palms(_me(), club, form.first.data, form.last.data)
     locale = get_locale()
-    body = reports.palms_csv(lines, locale.language if locale else "en")
+    body = reports.palms_csv(lines, locale.language if locale else "en", club.currency)
     name = f"palms-{club.slug}-{form.first.data.isoformat()}-{form.last.data.isoformat()}.csv"
     g.personal = True
     return Response(body, content_type="text/csv; charset=utf-8",

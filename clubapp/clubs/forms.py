@@ -1,6 +1,8 @@
 """Club forms."""
 from __future__ import annotations
 
+from babel.numbers import get_currency_name
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,8 +17,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from clubapp.core import limits
+from clubapp.core import limits, money
 from clubapp.forms import TimezoneField, strip
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """Every ISO 4217 currency, named in the reader's language: "EUR · euro", "PEN · sol péruvien"."""
+    locale = str(get_locale() or "en")
+    return [("", _l("The currency of the time zone's country"))] + sorted(
+        ((code, f"{code} · {get_currency_name(code, locale=locale)}") for code in money.currencies()),
+        key=lambda choice: choice[0])
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -40,6 +50,10 @@ class ClubForm(FlaskForm):
         ("public", _l("Public: anyone signed in can find the club and ask to join")),
     ], default="private")
     network_id = SelectField(_l("Network"), choices=[], validate_choice=False)
+    # validate_choice=False: the service explains a code it does not know, beside the field.
+    currency = SelectField(_l("Reporting currency"), choices=currency_choices, validate_choice=False,
+                           description=_l("TYFCB totals and scores are counted in it; amounts in other currencies "
+                                          "are shown beside them, never added."))
     late_grace_minutes = IntegerField(
         _l("Late after (minutes)"), default=5,
         validators=[Optional(), _between(0, 60)],

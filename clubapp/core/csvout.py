@@ -3,7 +3,9 @@
 Spreadsheets run a cell as a formula when its text starts with ``=``, ``+``, ``-`` or ``@`` (and TAB or CR
 may hide such a start), so a member named ``=HYPERLINK(...)`` could leak data from an officer's sheet.
 Following OWASP, such text cells get a leading single quote. Numbers the app writes (int, Decimal,
-float) are never touched: a negative amount stays a number.
+float) are never quoted: a negative amount stays a number. Decimals are written with the language's
+decimal separator and no grouping ("18400,00" in French, "18400.00" in English), as that language's
+spreadsheet reads a number.
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+
+from babel.numbers import get_decimal_symbol
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,6 +28,20 @@ def neutralise(value: Cell) -> Cell:
     return value
 
 
+def number(value: Decimal | float, locale: str | None) -> str:
+    """A decimal number as the language's spreadsheet reads it: no grouping, its decimal separator."""
+    text = format(value, "f") if isinstance(value, Decimal) else repr(float(value))
+    symbol = get_decimal_symbol(locale or "en")
+    return text.replace(".", symbol) if symbol != "." else text
+
+
+def cell(value: Cell, locale: str | None) -> Cell:
+    """A cell ready for the writer: text neutralised, decimals in the language's format."""
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return number(value, locale)
+    return neutralise(value)
+
+
 def delimiter_for(locale: str | None) -> str:
     """French Excel expects ';' (the comma is its decimal separator)."""
     return ";" if (locale or "").split("_")[0] == "fr" else ","
@@ -33,7 +51,7 @@ def write(header: Sequence[Cell], rows: Iterable[Sequence[Cell]], locale: str | 
     """UTF-8 with a BOM so that Excel opens it right, CRLF line ends, the language's delimiter."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter_for(locale), lineterminator="\r\n")
-    writer.writerow([neutralise(value) for value in header])
+    writer.writerow([cell(value, locale) for value in header])
     for row in rows:
-        writer.writerow([neutralise(value) for value in row])
+        writer.writerow([cell(value, locale) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 CODES = ("present", "absent", "late", "medical", "substitute")
 
@@ -19,7 +20,8 @@ class PalmsLine:
     one_to_ones: int = 0
     referrals_given: int = 0
     referrals_received: int = 0
-    tyfcb_given_total: float = 0.0
+    tyfcb: dict[str, Decimal] = field(default_factory=dict)  # TYFCB given, per currency
+    tyfcb_given_total: Decimal = Decimal(0)  # in the club's reporting currency only
 
     def __getattr__(self, code: str) -> int:
         if code in CODES:
@@ -61,9 +63,8 @@ SCORECARD: dict[str, object] = {
         "referrals_per_week": [(1.25, 25), (1.0, 20), (0.75, 15), (0.5, 10), (0.25, 5)],
         "visitors": [(5, 20), (3, 15), (2, 10), (1, 5)],
         "one_to_ones_per_week": [(1.0, 20), (0.75, 15), (0.5, 10), (0.25, 5)],
-        "tyfcb": [(50_000, 15), (20_000, 10), (5_000, 5)],  # in SCORECARD_CURRENCY
+        "tyfcb": [(50_000, 15), (20_000, 10), (5_000, 5)],  # in the club's reporting currency
     },
-    "currency": "EUR",
     "lights": [(70, "green"), (50, "amber"), (30, "red"), (0, "grey")],
 }
 
@@ -80,13 +81,15 @@ class Scorecard:
     referrals_received: int = 0
     visitors: int = 0
     one_to_ones: int = 0
-    tyfcb_given: float = 0.0  # in the scorecard's currency
+    tyfcb_given: Decimal = Decimal(0)  # in the club's reporting currency, the one scored
+    currency: str = "EUR"  # that reporting currency
+    tyfcb_other: dict[str, Decimal] = field(default_factory=dict)  # other currencies, shown unconverted
     points: dict[str, int] = field(default_factory=dict)
     score: int = 0
     light: str = "grey"
 
 
-def _points(value: float, bands: list[tuple[float, int]], lower_is_better: bool = False) -> int:
+def _points(value: float | Decimal, bands: list[tuple[float, int]], lower_is_better: bool = False) -> int:
     for threshold, points in bands:
         if (value <= threshold) if lower_is_better else (value >= threshold):
             return points

@@ -3,7 +3,7 @@ from clubapp.models.attendance import PALMS, AttendanceRecord, Rsvp, Visitor
 from clubapp.models.audit import AuditEntry
 from clubapp.models.club import Club, Invitation, JoinRequest, Membership, Network, NetworkAdmin, Role
 from clubapp.models.meeting import Closure, MeetingSeries, OccurrenceOverride, SeriesVersion
-from clubapp.models.referral import REFERRAL_STATUSES, OneToOne, Referral
+from clubapp.models.referral import REFERRAL_STATUSES, OneToOne, Referral, ReferralEvent
 from clubapp.models.user import ApiToken, User
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "OccurrenceOverride",
     "OneToOne",
     "Referral",
+    "ReferralEvent",
     "Role",
     "Rsvp",
     "SeriesVersion",

@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from clubapp.core.money import currency_for_zone
 from clubapp.extensions import db
 from clubapp.models.base import UTCDateTime, utcnow
 from clubapp.models.user import User
@@ -74,6 +75,10 @@ class Club(db.Model):
     absence_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
     # Bumped in the same transaction as any change to the club's meetings: feeds' ETags derive from it.
     schedule_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The ISO 4217 code totals and scores are reported in; amounts in other currencies are shown beside, never added.
+    currency: Mapped[str] = mapped_column(
+        sa.String(3), server_default="EUR",
+        default=lambda context: currency_for_zone(context.get_current_parameters().get("timezone")))
 
     network: Mapped[Network | None] = relationship(back_populates="clubs")
     # In joining order on every database (PostgreSQL promises no order without one).

@@ -45,6 +45,27 @@ class Referral(db.Model):
     club: Mapped[Club] = relationship()
     giver: Mapped[User | None] = relationship(foreign_keys=[giver_id])
     receiver: Mapped[User | None] = relationship(foreign_keys=[receiver_id])
+    events: Mapped[list[ReferralEvent]] = relationship(
+        back_populates="referral", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(ReferralEvent.at, ReferralEvent.id)")
+
+
+class ReferralEvent(db.Model):
+    """One step of a referral's history: its status from ``at`` on, who set it, the amount when won."""
+
+    __tablename__ = "referral_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(sa.ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # SET NULL: the history stays when its author erases their account.
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+
+    referral: Mapped[Referral] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
 
 
 class OneToOne(db.Model):

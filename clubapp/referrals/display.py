@@ -7,13 +7,14 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as format_month
-from babel.numbers import format_compact_currency, format_currency
+from babel.numbers import format_compact_currency, format_currency, format_decimal
 from flask import current_app
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from clubapp.core import charts, wording
+from clubapp.core.money import ordered
 from clubapp.core.scoring import SCORECARD
 from clubapp.referrals.forms import status_choices, temperature_choices
 
@@ -29,10 +30,15 @@ def money(amount: Decimal | float | None, currency: str | None = "EUR") -> str:
     if amount is None:
         return "—"
     locale = Locale.parse(_locale())
-    if float(amount).is_integer():
+    if Decimal(str(amount)) == Decimal(str(amount)).to_integral_value():
         pattern = locale.currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
         return format_currency(amount, currency or "EUR", format=pattern, locale=locale, currency_digits=False)
     return format_currency(amount, currency or "EUR", locale=locale)
+
+
+def amount_text(amount: Decimal | None) -> str:
+    """An amount as the amount field shows it for editing, in the reader's format: 12500,50 / 12500.50."""
+    return "" if amount is None else format_decimal(amount, format="0.00", locale=_locale())
 
 
 def when(moment: datetime) -> str:
@@ -60,8 +66,11 @@ def table() -> dict[str, Any]:
     return current_app.config.get("SCORECARD") or SCORECARD
 
 
-def scorecard_currency() -> str:
-    return str(table().get("currency", "EUR"))
+def amounts(totals: dict[str, Decimal], first: str | None = None) -> str:
+    """Money per currency, side by side and never added: "8 400 € · 50 000 PEN"; 0 in ``first`` when empty."""
+    if not totals:
+        return money(0, first or "EUR")
+    return " · ".join(money(amount, code) for code, amount in ordered(totals, first))
 
 
 def light_bands() -> list[tuple[str, int, int | None]]:
@@ -77,13 +86,15 @@ def light_bands() -> list[tuple[str, int, int | None]]:
 def points_rows(card: Any) -> list[dict[str, Any]]:
     """Each metric of the card: what the member did, the points it earns and the most it could."""
     bands = table()["bands"]
-    currency = scorecard_currency()
+    tyfcb = money(card.tyfcb_given, card.currency)
+    if card.tyfcb_other:  # shown beside, unconverted; only the reporting currency is scored
+        tyfcb = f"{tyfcb} ({_('also %(amounts)s', amounts=amounts(card.tyfcb_other))})"
     rows = [
         ("absences", _("Absences"), str(card.absences), bands["absences"]),
         ("referrals", _("Referrals given"), str(card.referrals_given), bands["referrals_per_week"]),
         ("visitors", _("Visitors invited"), str(card.visitors), bands["visitors"]),
         ("one_to_ones", _("One-to-ones"), str(card.one_to_ones), bands["one_to_ones_per_week"]),
-        ("tyfcb", _("TYFCB given"), money(card.tyfcb_given, currency), bands["tyfcb"]),
+        ("tyfcb", _("TYFCB given"), tyfcb, bands["tyfcb"]),
     ]
     return [{"key": key, "label": label, "value": value, "points": card.points.get(key, 0),
              "max": max(points for _threshold, points in metric_bands)}
@@ -114,7 +125,8 @@ def card_charts(series: list[dict[str, Any]], currency: str) -> dict[str, Markup
                  (received_name, [row["received"] for row in series], RECEIVED_COLOUR)],
         title=_("Referrals given and received per month"), value_text=tip)
     tyfcb = charts.cumulative_line(
-        labels, [row["tyfcb"] for row in series], title=_("Business closed thanks to my referrals (TYFCB), cumulated"),
+        labels, [float(row["tyfcb"]) for row in series],  # floats only to draw
+        title=_("Business closed thanks to my referrals (TYFCB), cumulated"),
         fmt=lambda v: money(v, currency),
         short=lambda v: format_compact_currency(v, currency, locale=_locale()),
         empty=_("No business closed yet"))
@@ -123,5 +135,5 @@ def card_charts(series: list[dict[str, Any]], currency: str) -> dict[str, Markup
 
 TEMPLATE_HELPERS = {
     "money": money, "status_label": status_label, "kind_label": kind_label, "temperature_label": temperature_label,
-    "light_label": light_label, "month_label": month_label, "when": when,
+    "light_label": light_label, "month_label": month_label, "when": when, "amounts": amounts,
 }

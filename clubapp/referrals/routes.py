@@ -12,10 +12,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from clubapp.core import money
 from clubapp.models import Club, Membership, Referral
+from clubapp.models.base import utcnow
 from clubapp.referrals import bp, display
 from clubapp.referrals.forms import FollowUpForm, OneToOneForm, ReferralForm
 from clubapp.services import clubs as club_service
+from clubapp.services import figures as club_figures
 from clubapp.services import referrals
 from clubapp.services.errors import Forbidden, ServiceError
 from clubapp.web import form_error
@@ -66,13 +69,13 @@ def index():  # type: ignore[no-untyped-def]
     g.personal = True
     tab = "received" if request.args.get("tab") == "received" else "given"
     given, received = referrals.mine(_me(), "given"), referrals.mine(_me(), "received")
-    closed: dict[str, Decimal] = defaultdict(Decimal)
+    closed: dict[str, Decimal] = {}
     for referral in given:
-        if referral.status == "won" and referral.amount is not None:
-            closed[referral.currency or "EUR"] += referral.amount
+        if referral.status == "won" and referral.amount is not None and referral.currency:
+            money.add(closed, referral.currency, referral.amount)
     waiting = sum(1 for r in received if r.status in ("given", "contacted", "in_progress"))
     return render_template("referrals/index.html", tab=tab, given=given, received=received, waiting=waiting,
-                           tyfcb=" + ".join(display.money(v, c) for c, v in sorted(closed.items())) or display.money(0),
+                           tyfcb=display.amounts(closed),
                            one_to_ones=referrals.my_one_to_ones(_me()), clubs=club_service.clubs_of(_me()))
 
 
@@ -105,13 +108,13 @@ def show(referral_id: int):  # type: ignore[no-untyped-def]
     referral: Referral = referrals.get(_me(), referral_id)  # 404 for anyone else
     g.personal = True
     receiving = referral.receiver_id == _me().id
-    form = FollowUpForm(data={"status": referral.status, "currency": referral.currency or "EUR",
-                              "amount": f"{referral.amount:.2f}" if referral.amount is not None else ""})
+    form = FollowUpForm(data={"status": referral.status, "currency": referral.currency or referral.club.currency,
+                              "amount": display.amount_text(referral.amount)})
     if request.method == "POST":
         if form.validate_on_submit():
             try:
                 referrals.update_status(_me(), referral.id, form.status.data or "", form.amount.data,
-                                        form.currency.data)
+                                        form.currency.data, str(get_locale() or "en"))
             except Forbidden:
                 raise  # the giver: no follow-up, whatever was posted
             except ServiceError as error:
@@ -147,11 +150,13 @@ def one_to_one():  # type: ignore[no-untyped-def]
     return render_template("referrals/one_to_one.html", form=form, anyone=anyone)
 
 
-def _my_card(club: Club, cards: list) -> Response | str:  # type: ignore[type-arg]
+def _my_card(club: Club, cards: list, now: datetime) -> Response | str:  # type: ignore[type-arg]
+    """The card, its charts and its table: one period, one query (the charts' months add up to the card)."""
     card = next((c for c in cards if c.user_id == _me().id), None)
-    series = referrals.monthly(_me(), club)
-    currency = display.scorecard_currency()
+    series = referrals.monthly(_me(), club, now)
+    currency = club.currency
     return render_template("referrals/my_card.html", club=club, card=card, series=series, currency=currency,
+                           period=club_figures.rolling(club, now),
                            charts=display.card_charts(series, currency), rows=display.points_rows(card) if card else [],
                            max_score=display.max_score(), bands=display.light_bands())
 
@@ -161,10 +166,11 @@ def _my_card(club: Club, cards: list) -> Response | str:  # type: ignore[type-ar
 def scorecards(club_id: int):  # type: ignore[no-untyped-def]
     """Officers: every member's scorecard, best first. Members: their own card."""
     club, membership = club_service.get_club(club_id, _me(), need="member")
-    cards = referrals.scorecards(_me(), club)
+    now = utcnow()
+    cards = referrals.scorecards(_me(), club, now)
     if membership is None or not membership.is_officer:
-        return _my_card(club, cards)
-    return render_template("referrals/scorecards.html", club=club, cards=cards, currency=display.scorecard_currency(),
+        return _my_card(club, cards, now)
+    return render_template("referrals/scorecards.html", club=club, cards=cards, currency=club.currency,
                            max_score=display.max_score(), bands=display.light_bands())
 
 
@@ -173,7 +179,8 @@ def scorecards(club_id: int):  # type: ignore[no-untyped-def]
 def my_scorecard(club_id: int):  # type: ignore[no-untyped-def]
     """My scorecard in a club, with my referrals and TYFCB month by month."""
     club, _membership = club_service.get_club(club_id, _me(), need="member")
-    return _my_card(club, referrals.scorecards(_me(), club))
+    now = utcnow()
+    return _my_card(club, referrals.scorecards(_me(), club, now), now)
 
 
 @bp.route("/clubs/<int:club_id>/referrals.csv")

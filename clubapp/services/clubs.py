@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from clubapp.core import limits
+from clubapp.core import limits, money
 from clubapp.core.text import as_id, clean, slugify
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
@@ -17,7 +17,7 @@ from clubapp.services import checks
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 CLUB_FIELDS = ("name", "timezone", "description", "category_exclusive", "visibility", "network_id",
-               "late_grace_minutes", "absence_threshold")
+               "late_grace_minutes", "absence_threshold", "currency")
 # Attendance settings: field -> largest value (minutes of grace before "late"; absences in six months).
 ATTENDANCE_LIMITS = {"late_grace_minutes": limits.LATE_GRACE_MAX_MINUTES,
                      "absence_threshold": limits.ABSENCE_THRESHOLD_MAX}
@@ -67,6 +67,13 @@ def _checked_club_fields(user: User, data: dict[str, Any], creating: bool) -> di
         out["network_id"] = network.id
     elif "network_id" in data and not creating:
         out["network_id"] = None
+    if data.get("currency") not in (None, ""):
+        code = data["currency"].strip().upper() if isinstance(data["currency"], str) else None
+        if not money.is_currency(code):
+            raise Invalid(_l("Give a currency code such as EUR or PEN (ISO 4217)."), field="currency")
+        out["currency"] = code
+    elif creating:
+        out["currency"] = money.currency_for_zone(out["timezone"])
     for key, top in ATTENDANCE_LIMITS.items():
         if data.get(key) is not None:
             value = data[key]

@@ -5,21 +5,20 @@ receiver; officers get counts and amounts only; anyone else gets 404.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from clubapp.core import csvout, limits
+from clubapp.core import csvout, limits, money
 from clubapp.core.scoring import Scorecard, score
 from clubapp.core.text import as_id, clean
 from clubapp.extensions import db
-from clubapp.models import REFERRAL_STATUSES, Club, Membership, OneToOne, Referral, User
+from clubapp.models import REFERRAL_STATUSES, Club, Membership, OneToOne, Referral, ReferralEvent, User
 from clubapp.models.base import utcnow
 from clubapp.services import checks, reports
 from clubapp.services import figures as club_figures
@@ -73,8 +72,9 @@ def give(giver: User, data: dict[str, Any]) -> Referral:
         raise Invalid(_l("Choose internal or external."), field="kind")
     referral = Referral(club_id=club.id, giver_id=giver.id, receiver_id=receiver.id, prospect_name=name,
                         prospect_email=email, prospect_phone=phone, description=description,
-                        temperature=int(temperature), kind=kind, status="given")
+                        temperature=int(temperature), kind=kind, status="given", updated_at=utcnow())
     db.session.add(referral)
+    _record(referral, giver)
     db.session.flush()
     return referral
 
@@ -101,22 +101,47 @@ def mine(user: User, direction: str | None = None) -> list[Referral]:
     return list(db.session.scalars(query))
 
 
-def _amount(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise Invalid(_l("Give the amount as a number."), field="amount")
-    try:
-        amount = Decimal(str(value).replace(",", ".").replace(" ", "")) if isinstance(value, str) else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise Invalid(_l("Give the amount as a number."), field="amount") from None
+def _amount(value: Any, locale: str | None) -> Decimal:
+    """A TYFCB amount as typed ("12 500,50", "12500.50") or sent (a JSON number), to the cent."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise Invalid(_l("Give the amount as a number, e.g. 12500.50."), field="amount")
+    if isinstance(value, str):
+        amount = money.parse_amount(value, locale)
+        if amount is None:
+            raise Invalid(_l("Give the amount as a number, e.g. 12500.50."), field="amount")
+    else:
+        amount = Decimal(str(value))
     if not amount.is_finite() or amount < 0:
         raise Invalid(_l("The amount cannot be negative."), field="amount")
     if amount >= limits.AMOUNT_MAX:
         raise Invalid(_l("This amount is too large."), field="amount")
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(money.CENT)
 
 
-def update_status(user: User, referral_id: Any, status: str, amount: Any = None, currency: Any = None) -> Referral:
-    """The receiver follows the referral up; on "won" the amount closed (TYFCB) is credited to the giver."""
+def _currency(value: Any, default: str) -> str:
+    """An ISO 4217 code from Babel's list; ``default`` when none is given."""
+    if value in (None, ""):
+        return default
+    code = value.strip().upper() if isinstance(value, str) else None
+    if not money.is_currency(code):
+        raise Invalid(_l("Give a currency code such as EUR or PEN (ISO 4217)."), field="currency")
+    return str(code)
+
+
+def _record(referral: Referral, actor: User | None) -> None:
+    """One step of the referral's history: its status from now on, who set it, the amount when won."""
+    referral.events.append(ReferralEvent(at=referral.updated_at, actor_id=actor.id if actor else None,
+                                         status=referral.status, amount=referral.amount,
+                                         currency=referral.currency))
+
+
+def update_status(user: User, referral_id: Any, status: str, amount: Any = None, currency: Any = None,
+                  locale: str | None = "en") -> Referral:
+    """The receiver follows the referral up; on "won" the amount closed (TYFCB) is credited to the giver.
+
+    Every change of status or amount is kept in the referral's history. A currency goes with an amount:
+    "won" without an amount keeps the amount and currency already recorded.
+    """
     referral = get(user, referral_id)
     if user.id != referral.receiver_id:
         raise Forbidden(_l("Only the member who received the referral can follow it up."), field="status")
@@ -124,17 +149,24 @@ def update_status(user: User, referral_id: Any, status: str, amount: Any = None,
         raise Invalid(_l("Choose given, contacted, in progress, won or lost."), field="status")
     if amount not in (None, "") and status != "won":
         raise Invalid(_l("An amount goes with a won referral only."), field="amount")
+    before = (referral.status, referral.amount, referral.currency)
     if status == "won":
-        referral.amount = _amount(amount) if amount not in (None, "") else referral.amount
-        code = (currency or referral.currency or "EUR")
-        if not isinstance(code, str) or len(code.strip()) != 3 or not code.strip().isalpha():
-            raise Invalid(_l("Give a three-letter currency code such as EUR or PEN."), field="currency")
-        referral.currency = code.strip().upper()
+        kept = referral.currency or referral.club.currency
+        code = _currency(currency, kept)
+        if amount in (None, ""):
+            if referral.amount is not None and code != kept:
+                raise Invalid(_l("Give the amount in %(currency)s too: a currency goes with its amount.",
+                                 currency=code), field="amount")
+        else:
+            referral.amount = _amount(amount, locale)
+        referral.currency = code if referral.amount is not None else None
         referral.closed_at = referral.closed_at or utcnow()
     else:
         referral.amount, referral.currency, referral.closed_at = None, None, (utcnow() if status == "lost" else None)
     referral.status = status
-    referral.updated_at = utcnow()
+    if (referral.status, referral.amount, referral.currency) != before:
+        referral.updated_at = utcnow()
+        _record(referral, user)
     db.session.flush()
     return referral
 
@@ -173,58 +205,45 @@ def my_one_to_ones(user: User) -> list[OneToOne]:
 # Figures for officers: counts and amounts, never contact details.
 
 def scorecards(viewer: User, club: Club, now: datetime | None = None) -> list[Scorecard]:
-    """Cards over the last six months: every member for officers, their own card for a member."""
+    """Cards over the last six months: every member for officers, their own card for a member.
+
+    TYFCB is scored in the club's reporting currency; other currencies are carried beside it, unconverted.
+    """
     membership = club.membership_of(viewer)
     if membership is None:
         raise NotFound(_l("No such club."))
     table = current_app.config.get("SCORECARD")
     now = now or utcnow()
-    last = now.astimezone(ZoneInfo(club.timezone)).date()
-    first = last - timedelta(days=reports.ROLLING_DAYS)
+    first, last = club_figures.rolling(club, now)
     lines = reports.palms_lines(club, first, last, now)
-    currency = club_currency(club)
-    found = club_figures.figures(club, first, last)
     cards = []
     for line in lines:
-        entry = found.get(line.user_id, {"given": 0, "received": 0, "one_to_ones": 0, "tyfcb": {}})
         card = Scorecard(
             user_id=line.user_id, name=line.name, absences=line.counts["absent"], attended=line.attended,
-            referrals_given=entry["given"], referrals_received=entry["received"], visitors=line.visitors,
-            one_to_ones=entry["one_to_ones"], tyfcb_given=float(entry["tyfcb"].get(currency, 0)))
+            referrals_given=line.referrals_given, referrals_received=line.referrals_received,
+            visitors=line.visitors, one_to_ones=line.one_to_ones, tyfcb_given=line.tyfcb_given_total,
+            currency=club.currency, tyfcb_other={c: a for c, a in line.tyfcb.items() if c != club.currency})
         cards.append(score(card, table))
     if not membership.is_officer:
         cards = [c for c in cards if c.user_id == viewer.id]
     return sorted(cards, key=lambda c: (-c.score, c.name))
 
 
-def monthly(user: User, club: Club, months: int = 6, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Per month: referrals given and received, TYFCB given cumulated (the member's card charts)."""
-    now = now or utcnow()
-    today = now.astimezone(ZoneInfo(club.timezone)).date()
-    first_month = date(today.year, today.month, 1)
-    for _ in range(months - 1):
-        first_month = date(first_month.year - (first_month.month == 1), (first_month.month - 2) % 12 + 1, 1)
-    start, _end = club_figures.period(club, first_month, today)
-    rows = db.session.execute(sa.select(Referral.giver_id, Referral.receiver_id, Referral.created_at,
-                                        Referral.status, Referral.amount, Referral.currency,
-                                        Referral.closed_at).where(
-        Referral.club_id == club.id, sa.or_(Referral.giver_id == user.id, Referral.receiver_id == user.id),
-        sa.or_(Referral.created_at >= start, Referral.closed_at >= start))).all()
-    zone = ZoneInfo(club.timezone)
-    currency = club_currency(club)
+def monthly(user: User, club: Club, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The member's card charts: the scorecards' period cut into months (the first one partial).
+
+    Per month: referrals given and received, and TYFCB given cumulated per currency; the months add up
+    to the card's figures, as both count from the same query over the same period.
+    """
+    first, last = club_figures.rolling(club, now)
     series = []
-    month, cumulated = first_month, Decimal(0)
-    while month <= today:
-        key = (month.year, month.month)
-        given = sum(1 for r in rows if r.giver_id == user.id and r.created_at >= start and
-                    (r.created_at.astimezone(zone).year, r.created_at.astimezone(zone).month) == key)
-        received = sum(1 for r in rows if r.receiver_id == user.id and r.created_at >= start and
-                       (r.created_at.astimezone(zone).year, r.created_at.astimezone(zone).month) == key)
-        cumulated += sum((r.amount for r in rows if r.giver_id == user.id and r.status == "won" and r.amount
-                          and (r.currency or "EUR") == currency and r.closed_at and r.closed_at >= start and
-                          (r.closed_at.astimezone(zone).year, r.closed_at.astimezone(zone).month) == key), Decimal(0))
-        series.append({"month": month, "given": given, "received": received, "tyfcb": float(cumulated)})
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    cumulated: dict[str, Decimal] = {}
+    for month, found in club_figures.by_month(club, first, last, user.id):
+        for code, amount in found.tyfcb.items():
+            money.add(cumulated, code, amount)
+        series.append({"month": month, "first": max(first, month), "given": found.given,
+                       "received": found.received, "tyfcb": cumulated.get(club.currency, Decimal(0)),
+                       "tyfcb_all": dict(cumulated)})
     return series
 
 
@@ -233,19 +252,6 @@ KIND_LABELS = {"internal": _l("Inside the club"), "external": _l("Outside the cl
 STATUS_LABELS = {"given": lazy_pgettext("referral status", "Given"), "contacted": _l("Contacted"),
                  "in_progress": _l("In progress"),
                  "won": _l("Won"), "lost": _l("Lost")}
-
-
-def club_currency(club: Club) -> str:
-    """The currency the club's TYFCB is counted in: the one most of its won referrals use (EUR by default).
-
-    Amounts in other currencies are kept and shown, but not converted into scores or totals.
-    """
-    table = current_app.config.get("SCORECARD") or {}
-    found = db.session.scalar(
-        sa.select(Referral.currency).where(Referral.club_id == club.id, Referral.status == "won",
-                                           Referral.currency.is_not(None))
-        .group_by(Referral.currency).order_by(sa.func.count().desc(), Referral.currency).limit(1))
-    return found or table.get("currency", "EUR")
 
 
 def export_csv(officer: User, club: Club, locale: str = "en") -> bytes:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from clubapp.core import csvout
+from clubapp.core import csvout, money
 from clubapp.core.scoring import CODES, PalmsLine, counted_absences, over_threshold, rate
 from clubapp.extensions import db
 from clubapp.models import AttendanceRecord, Club, Membership, User, Visitor
@@ -19,7 +19,7 @@ from clubapp.services import figures, meetings
 from clubapp.services.clubs import require_officer
 from clubapp.services.errors import Forbidden
 
-ROLLING_DAYS = 182  # six months
+ROLLING_DAYS = figures.ROLLING_DAYS
 
 
 def held_meetings(club: Club, first: date, last: date, now: datetime | None = None) -> list[meetings.Occurrence]:
@@ -113,19 +113,30 @@ def rates_per_meeting(club: Club, first: date, last: date, now: datetime | None 
     return out
 
 
-def palms_csv(lines: list[PalmsLine], locale: str = "en") -> bytes:
-    """The report as CSV (see ``core.csvout``: BOM, ';' for French Excel, no formulas)."""
+def tyfcb_totals(lines: Iterable[PalmsLine]) -> dict[str, Decimal]:
+    """The club's TYFCB given over the lines, per currency (never added across currencies)."""
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        for code, amount in line.tyfcb.items():
+            money.add(totals, code, amount)
+    return totals
+
+
+def palms_csv(lines: list[PalmsLine], locale: str = "en", currency: str | None = None) -> bytes:
+    """The report as CSV (see ``core.csvout``: BOM, ';' and decimal commas in French, no formulas).
+
+    One TYFCB column per currency present, the club's ``currency`` first: two currencies are never added.
+    """
+    codes = money.present((line.tyfcb for line in lines), currency)
     headers = [str(_l("Member")), *(str(label) for label in code_labels()),
                str(_l("Visitors")), str(_l("One-to-ones")), str(_l("Referrals given")),
-               str(_l("Referrals received")), str(_l("TYFCB given"))]
-    rows: Iterable[Sequence[Any]] = ([line.name, *(line.counts[c] for c in CODES), line.visitors, line.one_to_ones,
-             line.referrals_given, line.referrals_received, _cents(line.tyfcb_given_total)] for line in lines)
+               str(_l("Referrals received")),
+               *(str(_l("TYFCB given (%(currency)s)", currency=code)) for code in codes)]
+    rows: Iterable[Sequence[Any]] = (
+        [line.name, *(line.counts[c] for c in CODES), line.visitors, line.one_to_ones,
+         line.referrals_given, line.referrals_received,
+         *(line.tyfcb.get(code, Decimal(0)).quantize(money.CENT) for code in codes)] for line in lines)
     return csvout.write(headers, rows, locale)
-
-
-def _cents(amount: float | Decimal) -> Decimal:
-    """An amount as a number with two decimals (a number, so the CSV writer leaves it alone)."""
-    return Decimal(str(amount)).quantize(Decimal("0.01"))
 
 
 def code_labels() -> list[object]:

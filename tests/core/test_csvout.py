@@ -32,5 +32,6 @@ def test_numbers_written_by_the_app_stay_numbers_even_negative():
 
 
 def test_french_uses_semicolons_and_crlf():
+    """French Excel reads 1.50 as text: French decimals take a comma."""
     body = csvout.write(["Membre", "Montant"], [["=1", Decimal("1.50")]], "fr")
-    assert body == "\ufeffMembre;Montant\r\n'=1;1.50\r\n".encode()
+    assert body == "\ufeffMembre;Montant\r\n'=1;1,50\r\n".encode()
