@@ -162,7 +162,6 @@ def test_traffic_light_table(card, light):
 
 
 def club_today(club) -> date:  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
 
     return utcnow().astimezone(ZoneInfo(club.timezone)).date()
 
