@@ -768,7 +768,9 @@ def test_libical_home_assistant_and_ics_py_read_what_the_api_lists(client, tmp_p
     gap_series = {"Dimanche de nuit", "Santiago", "Lord Howe"}
     got = scheduled(readers.pop("libical"))
     wrong = (set(got) ^ set(expected))
-    assert {t for _s, _e, t in wrong} <= gap_series and len(got) == len(expected)
+    assert {t for _s, _e, t in wrong} <= gap_series
+    # Counted without those series: a late occurrence of theirs can cross the window's edge, on some days.
+    assert len([x for x in got if x[2] not in gap_series]) == len([x for x in expected if x[2] not in gap_series])
     assert min(x for x in expected if x[2] == "Dimanche de nuit") in got
     assert not differences(expected, readers)
     # ics-py 0.7 parses only (its expansion of RRULE is not implemented): the whole feed, every event.
