@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from clubapp.core import limits
+from clubapp.core.colors import CSS3_COLORS
 from clubapp.forms import TimezoneField, strip
 
 
@@ -40,6 +41,10 @@ class ClubForm(FlaskForm):
         ("public", _l("Public: anyone signed in can find the club and ask to join")),
     ], default="private")
     network_id = SelectField(_l("Network"), choices=[], validate_choice=False)
+    color = SelectField(_l("Colour in calendar apps"),
+                        choices=[("", _l("No colour")), *((name, name) for name in CSS3_COLORS)],
+                        default="", coerce=lambda value: value or "", validate_choice=False,  # the service checks it
+                        description=_l("Calendar apps that read it show the club's meetings in this colour."))
     late_grace_minutes = IntegerField(
         _l("Late after (minutes)"), default=5,
         validators=[Optional(), _between(0, 60)],

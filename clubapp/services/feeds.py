@@ -249,7 +249,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             venue=occurrence.venue, page_url=page_url(occurrence.id) if page_url else None,
             sequence=_sequence(series),
             created=series.created_at, organizer=_organizer(series), last_modified=_modified(series, occurrence),
-            cancelled=occurrence.is_cancelled, categories=categories)]
+            cancelled=occurrence.is_cancelled, categories=categories, color=series.club.color)]
     events = []
     series_last = last_date(rule, series.start_date, versions[0].start_time, zone, series.until)
     for index, version in enumerate(versions):
@@ -294,7 +294,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             venue=version.venue,
             page_url=page_url(meetings.occurrence_id(series.id, version.effective_from)) if page_url else None,
             sequence=sequence, created=series.created_at, organizer=_organizer(series), last_modified=modified,
-            categories=categories))
+            categories=categories, color=series.club.color))
     return events
 
 
@@ -490,14 +490,15 @@ def club_feed(slug: str, page_url: PageUrl, url_root: str) -> Feed:
     if club is None or not club.is_public:
         raise NotFound(_l("No such club."))
     fingerprint = f"v3|{url_root}|club|{club.id}|{club.name}|{club.timezone}|{club.description}|" \
-        f"{club.schedule_changed_at.isoformat()}"
+        f"{club.schedule_changed_at.isoformat()}|{club.color}"
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def build() -> bytes:
         closures = meetings.closures_of([club.id])[club.id]
         events = [e for s in meetings.club_series(club) for e in series_events(s, closures, page_url, False)]
         description = club.description or str(_l("The meetings of %(club)s.", club=club.name))
-        return build_calendar(club.name, events, description=description, timezone=club.timezone)
+        return build_calendar(club.name, events, description=description, timezone=club.timezone,
+                              color=club.color)
 
     return Feed(etag, club.schedule_changed_at, build, public=True)
 
@@ -520,7 +521,7 @@ def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with
         video_url=occurrence.video_url if with_video else None, venue=occurrence.venue,
         page_url=page_url(occurrence.id), sequence=_sequence(series),
         created=series.created_at, organizer=_organizer(series), last_modified=_modified(series, occurrence),
-        cancelled=occurrence.is_cancelled, categories=(series.club.name,))
+        cancelled=occurrence.is_cancelled, categories=(series.club.name,), color=series.club.color)
     return build_calendar(None, [event], subscription=False)
 
 
