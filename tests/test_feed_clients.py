@@ -680,7 +680,7 @@ def test_feed_is_well_formed_for_clients(client):
             assert event["RECURRENCE-ID"].params.get("TZID") == master["DTSTART"].params.get("TZID")
 
 
-# More clients: libical (Evolution, GNOME Calendar), Home Assistant's `ical`, ics-py (parse only)
+# More clients: libical (Evolution, GNOME Calendar), Home Assistant's `ical`, ics-py (parse only), vobject
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -776,3 +776,82 @@ def test_libical_home_assistant_and_ics_py_read_what_the_api_lists(client, tmp_p
     # ics-py 0.7 parses only (its expansion of RRULE is not implemented): the whole feed, every event.
     parsed = ics.Calendar(body.decode())
     assert len(parsed.events) == len(events_of(body))
+
+
+# vobject (Radicale, khal, CalendarServer's tools): it parses and expands a rule, and leaves the
+# overrides to its caller, as those apps do.
+
+def vobject_client(body: bytes, start: datetime, end: datetime) -> dict[str, Any]:
+    """vobject 0.9.9: each master's ``getrruleset()`` expanded, then each RECURRENCE-ID override put
+    in place of the instance it replaces (vobject itself applies none), as its users do."""
+    import vobject
+
+    calendar = vobject.readOne(body.decode())
+    masters, overrides = [], {}
+    for event in calendar.vevent_list:
+        if hasattr(event, "recurrence_id"):
+            overrides[(event.uid.value, event.recurrence_id.value.astimezone(UTC))] = event
+        else:
+            masters.append(event)
+    occurrences = []
+
+    def add(uid: str, begin: datetime, finish: datetime, event: Any) -> None:
+        if start <= begin < end:
+            status = event.status.value if hasattr(event, "status") else None
+            occurrences.append({"uid": uid, "start": _iso(begin), "end": _iso(finish),
+                                "title": event.summary.value, "status": status})
+
+    for master in masters:
+        uid = master.uid.value
+        first = master.dtstart.value.astimezone(UTC)
+        length = _vobject_end(master) - first
+        instants = master.getrruleset(addRDate=True) if master.rruleset is not None else [master.dtstart.value]
+        for instant in instants:
+            if instant.astimezone(UTC) >= end + timedelta(days=400):
+                break
+            override = overrides.pop((uid, instant.astimezone(UTC)), None)
+            if override is None:
+                add(uid, instant.astimezone(UTC), instant.astimezone(UTC) + length, master)
+            else:
+                add(uid, override.dtstart.value.astimezone(UTC), _vobject_end(override), override)
+    lost = sorted(key for key in overrides if key[1] < end)
+    assert not lost, f"overrides of no instance: {lost[:4]}"
+    return {"occurrences": occurrences}
+
+
+def _vobject_end(event: Any) -> datetime:
+    """The UTC end of a vobject VEVENT: its DTEND, or DTSTART plus DURATION in exact hours (RFC 5545 3.3.6)."""
+    if hasattr(event, "dtend"):
+        return event.dtend.value.astimezone(UTC)
+    return event.dtstart.value.astimezone(UTC) + event.duration.value
+
+
+def api_cancelled(schedule: Schedule) -> list[tuple[str, str]]:
+    """(start UTC, title) of every cancelled occurrence the API lists in the window."""
+    out = []
+    for club in schedule.clubs:
+        items = schedule.api.get(f"/clubs/{club}/meetings?from={schedule.first - timedelta(days=1)}"
+                                 f"&to={schedule.first + timedelta(days=WINDOW_DAYS)}")["items"]
+        for item in items:
+            start = datetime.fromisoformat(item["starts_at"]).astimezone(UTC)
+            if item["status"] == "cancelled" and schedule.start <= start < schedule.end:
+                out.append((_iso(start), item["title"]))
+    return sorted(out)
+
+
+def test_vobject_reads_what_the_api_lists(client):
+    """The schedule the other Python readers get (with the DST-edge series), over three years, in
+    vobject: every occurrence at the API's UTC start and end, with its title, CONFIRMED; no cancelled one."""
+    pytest.importorskip("vobject")
+    schedule = build_schedule(client)
+    add_edge_series(schedule)
+    expected = api_occurrences(schedule)
+    cancelled = api_cancelled(schedule)
+    assert len(expected) > 250 and len(cancelled) >= 2
+    body = fetch(client, schedule.api.feed_path()).data
+    reader = vobject_client(body, schedule.start, schedule.end)
+    assert not differences(expected, {"vobject": reader})
+    # Cancelled occurrences of a series are EXDATEs: vobject must drop each one, and list every
+    # other occurrence CONFIRMED.
+    assert {o["status"] for o in reader["occurrences"]} == {"CONFIRMED"}
+    assert not {start for start, _title in cancelled} & {o["start"] for o in reader["occurrences"]}

@@ -26,6 +26,8 @@ class ClubIn(Body):
     description = text(limits.CLUB_DESCRIPTION, allow_none=True, multiline=True)
     category_exclusive = fields.Boolean()
     visibility = fields.String(validate=validate.OneOf(["public", "private"]))
+    color = text(40, allow_none=True,
+                 metadata={"description": "The club's colour in calendar apps: a CSS3 colour name, or null"})
     network_id = fields.String(allow_none=True, validate=validate.Regexp(
         r"^([0-9]{1,18})?$", error=_l("Unknown network.")),
         metadata={"description": "A network you administer", "pattern": f"^({ID_PATTERN[1:-1]})?$"})
@@ -48,6 +50,7 @@ class ClubOut(Out):
     visibility = fields.String()
     network_id = IdField(allow_none=True)
     currency = fields.String(metadata={"description": "The reporting currency (ISO 4217)"})
+    color = fields.String(allow_none=True)
     role = fields.Method("get_role", allow_none=True, metadata={"description": "The caller's role, if a member"})
 
     def get_role(self, club: Club) -> str | None:

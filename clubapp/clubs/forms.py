@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from clubapp.core import limits, money
+from clubapp.core.colors import CSS3_COLORS
 from clubapp.forms import TimezoneField, strip
 
 
@@ -54,6 +55,10 @@ class ClubForm(FlaskForm):
     currency = SelectField(_l("Reporting currency"), choices=currency_choices, validate_choice=False,
                            description=_l("TYFCB totals and scores are counted in it; amounts in other currencies "
                                           "are shown beside them, never added."))
+    color = SelectField(_l("Colour in calendar apps"),
+                        choices=[("", _l("No colour")), *((name, name) for name in CSS3_COLORS)],
+                        default="", coerce=lambda value: value or "", validate_choice=False,  # the service checks it
+                        description=_l("Calendar apps that read it show the club's meetings in this colour."))
     late_grace_minutes = IntegerField(
         _l("Late after (minutes)"), default=5,
         validators=[Optional(), _between(0, 60)],

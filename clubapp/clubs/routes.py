@@ -89,6 +89,7 @@ def edit(club_id: int):  # type: ignore[no-untyped-def]
     form.network_id.choices = _network_choices(club)
     if request.method == "GET":
         form.network_id.data = str(club.network_id or "")
+        form.color.data = club.color or ""
     if form.validate_on_submit():
         data = {key: form[key].data for key in club_service.CLUB_FIELDS}
         if str(club.network_id or "") == (data["network_id"] or ""):

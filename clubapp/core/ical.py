@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur, vText
 
+from clubapp.core.colors import CSS3_COLORS
+
 PRODID = "-//Clubapp//Clubapp feeds 1.0//EN"
 # VTIMEZONE definitions start at a fixed date, so that the bytes never depend on today's date;
 # a yearly rule still in force at the end of the span is left open (it goes on, as in tzdata).
@@ -208,6 +210,7 @@ class FeedEvent:
     attendee: tuple[str, str, str] | None = None
     recurrence_id: datetime | None = None  # one occurrence of a series on its own (a download)
     organizer: tuple[str, str] | None = None  # (name, email): METHOD:PUBLISH requires one (RFC 5546 3.2.1)
+    color: str | None = None  # the club's CSS3 colour name (RFC 7986 5.9 COLOR)
 
 
 class _Text(vText):
@@ -273,8 +276,10 @@ def _describe(description: str | None, video_url: str | None, page_url: str | No
 def _fill(component: Event, *, title: str, description: str | None, video_url: str | None, venue: str | None,
           page_url: str | None, sequence: int, last_modified: datetime, created: datetime | None,
           cancelled: bool, attendee: tuple[str, str, str] | None, categories: tuple[str, ...] = (),
-          organizer: tuple[str, str] | None = None) -> None:
+          organizer: tuple[str, str] | None = None, color: str | None = None) -> None:
     component.add("summary", _Text(title))
+    if color:
+        component.add("color", color)
     if organizer is not None:
         component.add("organizer", f"mailto:{organizer[1]}", parameters={"CN": organizer[0]})
     text = _describe(description, video_url, page_url)
@@ -343,7 +348,7 @@ def fold(line: str, limit: int = 75) -> str:
 
 def build_calendar(name: str | None, events: list[FeedEvent] | tuple[FeedEvent, ...], *,
                    refresh: timedelta = timedelta(hours=1), description: str | None = None,
-                   timezone: str | None = None, subscription: bool = True) -> bytes:
+                   timezone: str | None = None, subscription: bool = True, color: str | None = None) -> bytes:
     """The VCALENDAR bytes of ``events``, with a VTIMEZONE for every zone used.
 
     A subscription (a feed) has its name, description, default zone and refresh interval; a
@@ -364,6 +369,9 @@ def build_calendar(name: str | None, events: list[FeedEvent] | tuple[FeedEvent, 
             calendar.add("x-wr-caldesc", _Text(description))
         if timezone:
             calendar.add("x-wr-timezone", timezone)
+        if color in CSS3_COLORS:  # RFC 7986 5.9; Apple's clients read their own property, in #RRGGBB
+            calendar.add("color", color)
+            calendar.add("x-apple-calendar-color", CSS3_COLORS[color])
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(refresh))
     header = [fold(line) for line in calendar.content_lines(sorted=True) if line][:-1]  # without END
@@ -414,7 +422,8 @@ def _event_lines(event: FeedEvent) -> list[str]:
     _fill(master, title=event.title, description=event.description, video_url=event.video_url,
           venue=event.venue, page_url=event.page_url, sequence=event.sequence,
           last_modified=event.last_modified, created=event.created, cancelled=event.cancelled,
-          attendee=event.attendee, categories=event.categories, organizer=event.organizer)
+          attendee=event.attendee, categories=event.categories, organizer=event.organizer,
+          color=event.color)
     components = [master]
     for override in sorted(event.overrides, key=lambda o: o.recurrence_id):
         child = Event()
@@ -427,7 +436,8 @@ def _event_lines(event: FeedEvent) -> list[str]:
         _fill(child, title=override.title, description=override.description, video_url=override.video_url,
               venue=override.venue, page_url=override.page_url, sequence=override.sequence,
               last_modified=override.last_modified, created=event.created, cancelled=override.cancelled,
-              attendee=override.attendee, categories=event.categories, organizer=event.organizer)
+              attendee=override.attendee, categories=event.categories, organizer=event.organizer,
+              color=event.color)
         components.append(child)
     return [fold(line) for component in components for line in component.content_lines(sorted=True) if line]
 

@@ -2,8 +2,9 @@
 
 Calendar clients poll their feed all day long, mostly to hear "not modified". A request for
 ``/feeds/<token>.ics`` is answered here from the feed's validators (one query) and the body
-cache: 304, or 200 with the cached body. Anything else (no such token, a body to build, another
-method) goes on to the Flask route, which answers the same way through the same functions.
+cache: 304, or 200 with the cached body (its gzip form when the client accepts gzip). Anything
+else (no such token, a body to build, another method) goes on to the Flask route, which answers
+the same way through the same functions.
 """
 from __future__ import annotations
 
@@ -51,11 +52,12 @@ class FeedFastPath:
         feed = feeds.personal_feed_for_token(token, _no_page_url, feeds.url_root(environ), engine=engine)
         if feed is None:
             return None
+        gzipped = feeds.accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
         status, headers = feeds.answer(feed, environ.get("HTTP_IF_NONE_MATCH"),
-                                 parse_date(environ.get("HTTP_IF_MODIFIED_SINCE")), "clubapp.ics")
+                                       parse_date(environ.get("HTTP_IF_MODIFIED_SINCE")), "clubapp.ics", gzipped)
         body = b""
         if status == 200:
-            body = cache.get(f"feed:{feed.etag}")
+            body = cache.get(feeds.gzip_cache_key(feed.etag) if gzipped else f"feed:{feed.etag}")
             if body is None:
                 return None  # to be built: the Flask route does it
         else:

@@ -14,12 +14,14 @@ def _page_url(meeting_id: str) -> str:
 
 
 def serve(feed: feeds.Feed, filename: str) -> Response:
-    """The feed with its validators, or 304."""
-    status, headers = feeds.answer(feed, request.headers.get("If-None-Match"), request.if_modified_since, filename)
+    """The feed with its validators (gzipped when the client accepts it), or 304."""
+    gzipped = feeds.accepts_gzip(request.headers.get("Accept-Encoding"))
+    status, headers = feeds.answer(feed, request.headers.get("If-None-Match"), request.if_modified_since, filename,
+                                   gzipped)
     if status == 304:
         del headers["Content-Type"]
         return Response(status=304, headers=headers)
-    return Response(feed.body(), headers=headers)
+    return Response(feed.gzipped() if gzipped else feed.body(), headers=headers)
 
 
 @bp.route("/feeds/<token>.ics")

@@ -73,6 +73,8 @@ class Club(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     late_grace_minutes: Mapped[int] = mapped_column(default=5, server_default="5")
     absence_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
+    # The club's colour in calendar apps: a CSS3 colour name (RFC 7986 COLOR), or None.
+    color: Mapped[str | None] = mapped_column(sa.String(20))
     # Bumped in the same transaction as any change to the club's meetings: feeds' ETags derive from it.
     schedule_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The ISO 4217 code totals and scores are reported in; amounts in other currencies are shown beside, never added.

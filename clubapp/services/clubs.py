@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from clubapp.core import limits, money
+from clubapp.core.colors import css3_color
 from clubapp.core.text import as_id, clean, slugify
 from clubapp.core.timezones import is_valid_timezone
 from clubapp.extensions import db
@@ -17,7 +18,7 @@ from clubapp.services import checks
 from clubapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 CLUB_FIELDS = ("name", "timezone", "description", "category_exclusive", "visibility", "network_id",
-               "late_grace_minutes", "absence_threshold", "currency")
+               "late_grace_minutes", "absence_threshold", "currency", "color")
 # Attendance settings: field -> largest value (minutes of grace before "late"; absences in six months).
 ATTENDANCE_LIMITS = {"late_grace_minutes": limits.LATE_GRACE_MAX_MINUTES,
                      "absence_threshold": limits.ABSENCE_THRESHOLD_MAX}
@@ -74,6 +75,10 @@ def _checked_club_fields(user: User, data: dict[str, Any], creating: bool) -> di
         out["currency"] = code
     elif creating:
         out["currency"] = money.currency_for_zone(out["timezone"])
+    if "color" in data:
+        out["color"] = css3_color(data["color"])
+        if data["color"] not in (None, "") and out["color"] is None:
+            raise Invalid(_l("Choose a colour from the list (a CSS colour name)."), field="color")
     for key, top in ATTENDANCE_LIMITS.items():
         if data.get(key) is not None:
             value = data[key]
@@ -106,10 +111,10 @@ def update_club(user: User, club: Club, data: dict[str, Any]) -> Club:
     fields = _checked_club_fields(user, data, creating=False)
     becomes_exclusive = fields.get("category_exclusive") and not club.category_exclusive
     shown_in_feeds = any(fields.get(key, getattr(club, key)) != getattr(club, key)
-                         for key in ("name", "timezone", "description"))
+                         for key in ("name", "timezone", "description", "color"))
     for key, value in fields.items():
         setattr(club, key, value)
-    if shown_in_feeds:  # feeds show the club's name and description: their Last-Modified moves
+    if shown_in_feeds:  # feeds show the club's name, description and colour: their Last-Modified moves
         club.schedule_changed_at = utcnow()
     if "category_exclusive" in fields:
         for membership in club.memberships:

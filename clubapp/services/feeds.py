@@ -2,10 +2,12 @@
 
 A feed's ETag is derived from cheap facts (the clubs' ``schedule_changed_at``, the user's name
 and token) without building the feed, so a conditional request costs one small query; the
-body is built once per version and kept in the cache (per process, or Redis).
+body is built once per version and kept in the cache (per process, or Redis), and so is its gzip
+form for clients that accept it (compressed once per version, under its own ETag).
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
 import logging
@@ -52,6 +54,44 @@ class Feed:
             body = self.build()
             cache.set(key, body)
         return body
+
+    def gzipped(self) -> bytes:
+        """The body compressed with gzip (deterministic: no timestamp), cached beside the plain one."""
+        key = gzip_cache_key(self.etag)
+        body = cache.get(key)
+        if body is None:
+            body = gzip.compress(self.body(), compresslevel=6, mtime=0)
+            cache.set(key, body)
+        return body
+
+
+def gzip_cache_key(etag: str) -> str:
+    """The cache key of a feed version's gzipped body (the plain one is ``feed:<etag>``)."""
+    return f"feed:{etag}:gzip"
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header allows gzip (RFC 9110 12.5.3: ``gzip``, ``x-gzip`` or ``*``
+    with a non-zero q; an explicit ``gzip;q=0`` refuses it whatever ``*`` says)."""
+    if not accept_encoding:
+        return False
+    qualities: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _sep, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if name:
+            qualities[name.lower()] = quality
+    for name in ("gzip", "x-gzip"):
+        if name in qualities:
+            return qualities[name] > 0
+    return qualities.get("*", 0) > 0
 
 
 # Tokens
@@ -209,7 +249,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             venue=occurrence.venue, page_url=page_url(occurrence.id) if page_url else None,
             sequence=_sequence(series),
             created=series.created_at, organizer=_organizer(series), last_modified=_modified(series, occurrence),
-            cancelled=occurrence.is_cancelled, categories=categories)]
+            cancelled=occurrence.is_cancelled, categories=categories, color=series.club.color)]
     events = []
     series_last = last_date(rule, series.start_date, versions[0].start_time, zone, series.until)
     for index, version in enumerate(versions):
@@ -254,7 +294,7 @@ def _series_events(series: MeetingSeries, closures: list[Closure], page_url: Pag
             venue=version.venue,
             page_url=page_url(meetings.occurrence_id(series.id, version.effective_from)) if page_url else None,
             sequence=sequence, created=series.created_at, organizer=_organizer(series), last_modified=modified,
-            categories=categories))
+            categories=categories, color=series.club.color))
     return events
 
 
@@ -450,14 +490,15 @@ def club_feed(slug: str, page_url: PageUrl, url_root: str) -> Feed:
     if club is None or not club.is_public:
         raise NotFound(_l("No such club."))
     fingerprint = f"v3|{url_root}|club|{club.id}|{club.name}|{club.timezone}|{club.description}|" \
-        f"{club.schedule_changed_at.isoformat()}"
+        f"{club.schedule_changed_at.isoformat()}|{club.color}"
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def build() -> bytes:
         closures = meetings.closures_of([club.id])[club.id]
         events = [e for s in meetings.club_series(club) for e in series_events(s, closures, page_url, False)]
         description = club.description or str(_l("The meetings of %(club)s.", club=club.name))
-        return build_calendar(club.name, events, description=description, timezone=club.timezone)
+        return build_calendar(club.name, events, description=description, timezone=club.timezone,
+                              color=club.color)
 
     return Feed(etag, club.schedule_changed_at, build, public=True)
 
@@ -480,7 +521,7 @@ def occurrence_calendar(occurrence: meetings.Occurrence, page_url: PageUrl, with
         video_url=occurrence.video_url if with_video else None, venue=occurrence.venue,
         page_url=page_url(occurrence.id), sequence=_sequence(series),
         created=series.created_at, organizer=_organizer(series), last_modified=_modified(series, occurrence),
-        cancelled=occurrence.is_cancelled, categories=(series.club.name,))
+        cancelled=occurrence.is_cancelled, categories=(series.club.name,), color=series.club.color)
     return build_calendar(None, [event], subscription=False)
 
 
@@ -490,9 +531,10 @@ PUBLIC_CACHE = "public, max-age=900"  # a public club feed: proxies may serve it
 
 
 def answer(feed: Feed, if_none_match: str | None, if_modified_since: datetime | None,
-           filename: str) -> tuple[int, dict[str, str]]:
-    """Status and headers for a feed request: 304 when the client already has this version, else 200."""
-    etag = f'"{feed.etag}"'
+           filename: str, gzipped: bool = False) -> tuple[int, dict[str, str]]:
+    """Status and headers for a feed request: 304 when the client already has this version (in
+    either encoding), else 200. The gzipped representation has its own ETag (``"<etag>-gzip"``)."""
+    etag = f'"{feed.etag}-gzip"' if gzipped else f'"{feed.etag}"'
     last_modified = feed.last_modified.replace(microsecond=0)
     headers = {
         "ETag": etag,
@@ -500,13 +542,16 @@ def answer(feed: Feed, if_none_match: str | None, if_modified_since: datetime | 
         "Cache-Control": PUBLIC_CACHE if feed.public else "private, max-age=0, must-revalidate",
         "Content-Disposition": f'inline; filename="{filename}"',
         "Content-Type": "text/calendar; charset=utf-8",
+        "Vary": "Accept-Encoding",
     }
     if if_none_match is not None:
         tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        if etag in tags or "*" in tags:
+        if tags & {f'"{feed.etag}"', f'"{feed.etag}-gzip"', "*"}:
             return 304, headers
     elif if_modified_since is not None and last_modified <= if_modified_since:
         return 304, headers
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
     return 200, headers
 
 
