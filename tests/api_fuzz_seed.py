@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from datetime import UTC, datetime, timedelta
 
-from clubapp import create_app
+from clubapp import create_app, unit_of_work
 from clubapp.services import accounts, meetings, membership, referrals
 from clubapp.services import clubs as club_service
 
@@ -18,21 +18,28 @@ PASSWORD = "fuzzing is not a crime"
 
 def seed() -> dict[str, str]:
     """Create the objects and return the variables for the run."""
+    # Each step is a use case of its own, committed as an edge would (services never commit).
     president = accounts.sign_up("fuzz-president@example.org", PASSWORD, "Fuzz President", "Europe/Paris", "en")
     member = accounts.sign_up("fuzz-member@example.org", PASSWORD, "Fuzz Member", "Europe/Paris", "fr")
     club = club_service.create_club(president, {"name": "Fuzz club", "timezone": "Europe/Paris",
                                                 "visibility": "public"})
-    invitation, token = membership.invite(president, club, member.email, "member", link_for=lambda t: t)
-    membership.accept_invitation(member, token, "Plumber")
+    unit_of_work.commit()
+    invited = membership.invite(president, club, member.email, "member", link_for=lambda t: t)
+    unit_of_work.commit()
+    membership.accept_invitation(member, invited.token, "Plumber")
+    unit_of_work.commit()
     today = datetime.now(UTC).date()
     start = today + timedelta(days=(3 - today.weekday()) % 7 or 7)  # next Thursday
     series = meetings.create_series(president, club, {
         "title": "Weekly chapter", "start_date": start, "start_time": "07:30", "duration_minutes": 90,
         "rrule": "FREQ=WEEKLY;BYDAY=TH"})
+    unit_of_work.commit()
     meetings.create_closure(president, club, start + timedelta(days=28), start + timedelta(days=35), "Holidays")
+    unit_of_work.commit()
     referral = referrals.give(president, {"club_id": str(club.id), "to_user_id": str(member.id),
                                           "prospect_name": "Ada", "description": "Needs a plumber",
                                           "temperature": 3, "kind": "internal"})
+    unit_of_work.commit()
     meeting_ids = [meetings.occurrence_id(series.id, start + timedelta(weeks=n)) for n in range(3)]
     return {
         "FUZZ_EMAIL": president.email,
