@@ -124,6 +124,7 @@ def seed_answers(app, club_id: int) -> dict:  # type: ignore[no-untyped-def]
             db.session.add(Membership(club=club, user=user, role=Role.MEMBER))
             db.session.commit()
             tokens.append(accounts.create_api_token(user, "bench").secret)
+        db.session.commit()  # the seed is the edge: services never commit (the last token was lost without it)
         return {"path": f"/api/v1/meetings/{meetings.occurrence_id(series.id, start)}/rsvp", "tokens": tokens,
                 "members": RSVP_MEMBERS, "capacity": RSVP_CAPACITY}
 
