@@ -12,14 +12,20 @@ HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Content-Se
            "X-Content-Type-Options")
 
 
-def test_cached_and_conditional_answers_match_the_flask_route(app, client, db):
+def weekly_club(app, **club_fields):  # type: ignore[no-untyped-def]
+    """A club with a weekly 07:30 series whose first meeting is three days from now: (president, club, start)."""
     president = factories.UserFactory()
-    club = factories.club_with(president=president)
+    club = factories.club_with(president=president, **club_fields)
     start = (utcnow() + timedelta(days=3)).astimezone(meetings.ZoneInfo(club.timezone))
     with app.test_request_context():
         meetings.create_series(president, club, {"title": "Réunion", "start_date": start.date().isoformat(),
                                                  "start_time": "07:30", "duration_minutes": 90,
                                                  "rrule": "FREQ=WEEKLY;BYDAY=" + start.strftime("%a")[:2].upper()})
+    return president, club, start
+
+
+def test_cached_and_conditional_answers_match_the_flask_route(app, client, db):
+    president, club, _start = weekly_club(app)
     url = client.get("/api/v1/me", headers=bearer(president)).json["feed_url"].split("clubapp.test")[1]
     built = client.get(url)  # no cached body yet: the Flask route builds it
     cached = client.get(url)  # answered by the fast path from the cache
@@ -47,13 +53,7 @@ def test_cached_and_conditional_answers_match_the_flask_route(app, client, db):
 def test_sequence_never_goes_down_and_a_rename_moves_last_modified(app, client, db):
     import re
 
-    president = factories.UserFactory()
-    club = factories.club_with(president=president, visibility="public")
-    start = (utcnow() + timedelta(days=3)).astimezone(meetings.ZoneInfo(club.timezone))
-    with app.test_request_context():
-        meetings.create_series(president, club, {"title": "Réunion", "start_date": start.date().isoformat(),
-                                                 "start_time": "07:30", "duration_minutes": 90,
-                                                 "rrule": "FREQ=WEEKLY;BYDAY=" + start.strftime("%a")[:2].upper()})
+    president, club, start = weekly_club(app, visibility="public")
     url = f"/clubs/{club.slug}/feed.ics"
 
     def sequence() -> int:
@@ -87,13 +87,7 @@ def test_gzip_answers_match_on_both_paths_and_read_back(app, client, db):
 
     from clubapp.services import feeds
 
-    president = factories.UserFactory()
-    club = factories.club_with(president=president, visibility="public")
-    start = (utcnow() + timedelta(days=3)).astimezone(meetings.ZoneInfo(club.timezone))
-    with app.test_request_context():
-        meetings.create_series(president, club, {"title": "Réunion", "start_date": start.date().isoformat(),
-                                                 "start_time": "07:30", "duration_minutes": 90,
-                                                 "rrule": "FREQ=WEEKLY;BYDAY=" + start.strftime("%a")[:2].upper()})
+    president, club, _start = weekly_club(app, visibility="public")
     url = client.get("/api/v1/me", headers=bearer(president)).json["feed_url"].split("clubapp.test")[1]
     gz = {"Accept-Encoding": "br, gzip;q=0.8, deflate"}
     built = client.get(url, headers=gz)  # no cached body yet: the Flask route builds and compresses it
