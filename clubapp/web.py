@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from flask import abort, flash, request, url_for
+from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -64,3 +64,9 @@ def safe_next(target: str | None) -> str:
                 and target.startswith("/") and not target.startswith("//") and "\\" not in target:
             return target
     return url_for("main.dashboard")
+
+
+def csv_download(body: bytes, filename: str) -> Response:
+    """A CSV export (bytes from core.csvout) as a file to save: the one shape every export answers in."""
+    return Response(body, content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, g, request, url_for
+from flask import g, request, url_for
 from flask_babel import force_locale
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -16,6 +16,7 @@ from clubapp.core import limits
 from clubapp.models import PALMS, User, Visitor
 from clubapp.services import attendance, mail, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
+from clubapp.web import csv_download
 
 blp = Blueprint("api_attendance", __name__, description="RSVP, attendance, visitors")
 blp.before_request(require_token)
@@ -204,6 +205,5 @@ def palms_report(user: User, args: dict, club_id: str):  # type: ignore[no-untyp
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
         with force_locale(g.api_user.locale):  # headers and numbers in the caller's language
             body = reports.palms_csv(lines, g.api_user.locale, club.currency)
-        return Response(body, content_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="palms-{club.slug}.csv"'})
+        return csv_download(body, f"palms-{club.slug}.csv")
     return lines

@@ -1,7 +1,6 @@
 """API: referrals (slips), TYFCB, one-to-ones and scorecards."""
 from __future__ import annotations
 
-from flask import Response
 from flask_babel import force_locale
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -12,6 +11,7 @@ from clubapp.core import limits
 from clubapp.models import REFERRAL_STATUSES, User
 from clubapp.services import clubs as club_service
 from clubapp.services import referrals
+from clubapp.web import csv_download
 
 blp = Blueprint("api_referrals", __name__, description="Referrals, TYFCB, one-to-ones")
 blp.before_request(require_token)
@@ -175,5 +175,4 @@ def export(user: User, club_id: str):  # type: ignore[no-untyped-def]
     club, _m = club_service.get_club(club_id, user, need="officer")
     with force_locale(user.locale):  # headers and numbers in the caller's language
         body = referrals.export_csv(user, club, user.locale)
-    return Response(body, content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="referrals-{club.slug}.csv"'})
+    return csv_download(body, f"referrals-{club.slug}.csv")

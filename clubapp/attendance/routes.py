@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,7 +28,7 @@ from clubapp.services import attendance, mail, meetings, reports, rsvp, visitors
 from clubapp.services import clubs as club_service
 from clubapp.services.errors import Conflict, Invalid, NotFound, ServiceError
 from clubapp.web import checked_post as _checked_post
-from clubapp.web import form_error, refused, safe_next
+from clubapp.web import csv_download, form_error, refused, safe_next
 from clubapp.web import me as _me
 
 
@@ -366,8 +366,7 @@ def palms_csv(club_id: int):  # type: ignore[no-untyped-def]
     body = reports.palms_csv(lines, locale.language if locale else "en", club.currency)
     name = f"palms-{club.slug}-{form.first.data.isoformat()}-{form.last.data.isoformat()}.csv"
     g.personal = True
-    return Response(body, content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_download(body, name)
 
 
 @bp.route("/clubs/<int:club_id>/members/<int:user_id>/attendance")

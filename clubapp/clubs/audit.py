@@ -1,7 +1,7 @@
 """The club's audit log for its president: a page, newest first, and a CSV download."""
 from __future__ import annotations
 
-from flask import Response, g, render_template, request
+from flask import g, render_template, request
 from flask_babel import get_locale
 from flask_login import login_required
 
@@ -9,6 +9,7 @@ from clubapp.clubs import bp
 from clubapp.services import audit
 from clubapp.services import clubs as club_service
 from clubapp.services.errors import Invalid
+from clubapp.web import csv_download
 from clubapp.web import me as _me
 
 
@@ -32,5 +33,4 @@ def audit_csv(club_id: int):  # type: ignore[no-untyped-def]
     club, _membership = club_service.get_club(club_id, _me(), need="president")
     g.personal = True
     body = audit.export_csv(_me(), club, str(get_locale() or "en"))
-    return Response(body, content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="audit-{club.slug}.csv"'})
+    return csv_download(body, f"audit-{club.slug}.csv")

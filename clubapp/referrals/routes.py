@@ -21,7 +21,7 @@ from clubapp.services import clubs as club_service
 from clubapp.services import figures as club_figures
 from clubapp.services import referrals
 from clubapp.services.errors import Forbidden, ServiceError
-from clubapp.web import form_error
+from clubapp.web import csv_download, form_error
 from clubapp.web import me as _me
 
 
@@ -189,5 +189,4 @@ def export(club_id: int):  # type: ignore[no-untyped-def]
     """The club's referrals and TYFCB as CSV, for officers: no prospect detail in it."""
     club, _membership = club_service.get_club(club_id, _me(), need="officer")
     body = referrals.export_csv(_me(), club, str(get_locale() or "en"))
-    return Response(body, content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="referrals-{club.slug}.csv"'})
+    return csv_download(body, f"referrals-{club.slug}.csv")
