@@ -231,19 +231,21 @@ def build_schedule(client: FlaskClient) -> Schedule:
     return schedule
 
 
-def api_occurrences(schedule: Schedule) -> list[tuple[str, str, str]]:
-    """(start, end, title), UTC, of every scheduled occurrence the API lists in the window."""
-    out = []
+def api_items(schedule: Schedule) -> Iterator[tuple[datetime, dict]]:
+    """(start UTC, item) of every occurrence the API lists for the schedule's clubs, inside its window."""
     for club in schedule.clubs:
         items = schedule.api.get(f"/clubs/{club}/meetings?from={schedule.first - timedelta(days=1)}"
                                  f"&to={schedule.first + timedelta(days=WINDOW_DAYS)}")["items"]
         for item in items:
             start = datetime.fromisoformat(item["starts_at"]).astimezone(UTC)
-            if item["status"] == "cancelled" or not schedule.start <= start < schedule.end:
-                continue
-            end = datetime.fromisoformat(item["ends_at"]).astimezone(UTC)
-            out.append((_iso(start), _iso(end), item["title"]))
-    return sorted(out)
+            if schedule.start <= start < schedule.end:
+                yield start, item
+
+
+def api_occurrences(schedule: Schedule) -> list[tuple[str, str, str]]:
+    """(start, end, title), UTC, of every scheduled occurrence the API lists in the window."""
+    return sorted((_iso(start), _iso(datetime.fromisoformat(item["ends_at"]).astimezone(UTC)), item["title"])
+                  for start, item in api_items(schedule) if item["status"] != "cancelled")
 
 
 def _iso(instant: datetime) -> str:
@@ -828,15 +830,7 @@ def _vobject_end(event: Any) -> datetime:
 
 def api_cancelled(schedule: Schedule) -> list[tuple[str, str]]:
     """(start UTC, title) of every cancelled occurrence the API lists in the window."""
-    out = []
-    for club in schedule.clubs:
-        items = schedule.api.get(f"/clubs/{club}/meetings?from={schedule.first - timedelta(days=1)}"
-                                 f"&to={schedule.first + timedelta(days=WINDOW_DAYS)}")["items"]
-        for item in items:
-            start = datetime.fromisoformat(item["starts_at"]).astimezone(UTC)
-            if item["status"] == "cancelled" and schedule.start <= start < schedule.end:
-                out.append((_iso(start), item["title"]))
-    return sorted(out)
+    return sorted((_iso(start), item["title"]) for start, item in api_items(schedule) if item["status"] == "cancelled")
 
 
 def test_vobject_reads_what_the_api_lists(client):
